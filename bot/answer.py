@@ -1,0 +1,101 @@
+"""Turn a Q&A :class:`~bot.qa.Result` (or a reference) into text through the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.knowledge import Article, Indicator, Item, KnowledgeBase, default
+from bot.qa import Result
+from bot.refs import ref_label
+from bot.render import Lang, render
+
+Format = Literal["txt", "html"]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim passage and what it is."""
+
+    ref: str
+    label: str  # 第十一条第（六）项
+    title: str
+    summary: str
+    text: str  # verbatim
+    article_label: str | None  # for an item: the article it belongs to
+
+
+def quote(ref: str, lang: Lang, kb: KnowledgeBase | None = None) -> Quote:
+    """The verbatim text behind ``ref``: an article, one item with its article's lead, or an
+    indicator of the appendix table. Raises KeyError for an unknown reference."""
+    kb = kb or default()
+    entry = kb.get(ref)
+    if entry is None:
+        raise KeyError(ref)
+    label = ref_label(ref, lang)
+    if isinstance(entry, Article):
+        return Quote(ref, label, entry.title(lang), entry.summary(lang),
+                     f"{entry.heading} {entry.text}", None)
+    if isinstance(entry, Item):
+        article = kb.article_of(ref)
+        assert article is not None
+        lead = article.text.split("\n", 1)[0]
+        text = f"{article.heading} {lead}\n……\n{entry.text}"
+        return Quote(ref, label, entry.title(lang), entry.summary(lang), text,
+                     ref_label(article.id, lang))
+    assert isinstance(entry, Indicator)
+    summary = render("indicator_summary.txt.j2", lang, indicator=entry)
+    return Quote(ref, label, entry.title(lang), summary, entry.text, None)
+
+
+def related_refs(result: Result, kb: KnowledgeBase) -> list[str]:
+    """Further references worth reading: the other hits, then the quoted entry's own refs."""
+    if not result.hits:
+        return []
+    shown = {result.quote_ref, result.hits[0].ref}
+    refs = [hit.ref for hit in result.hits[1:4]]
+    entry = kb.get(result.quote_ref or result.hits[0].ref)
+    refs += list(getattr(entry, "refs", []))
+    ordered: list[str] = []
+    for ref in refs:
+        if ref not in shown and ref not in ordered:
+            ordered.append(ref)
+    return ordered[:4]
+
+
+def answer_text(result: Result, lang: Lang, fmt: Format = "txt",
+                kb: KnowledgeBase | None = None) -> str:
+    """The answer as a person reads it, plain (CLI, JSON) or Telegram HTML (chat)."""
+    kb = kb or default()
+    if result.problem:
+        return render(f"ask_problem.{fmt}.j2", lang, problem=result.problem)
+    if not result.in_scope:
+        return render(f"out_of_scope.{fmt}.j2", lang, out_of_range=result.out_of_range)
+    assert result.quote_ref is not None
+    related = [
+        {"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)}
+        for ref in related_refs(result, kb)
+    ]
+    context: dict[str, Any] = {
+        "quote": quote(result.quote_ref, lang, kb),
+        "notes": list(result.notes),
+        "related": related,
+    }
+    return render(f"answer.{fmt}.j2", lang, **context)
+
+
+def article_text(ref: str, lang: Lang, fmt: Format = "txt",
+                 kb: KnowledgeBase | None = None) -> str:
+    """One article, item or indicator in full, with its summary (/article, greenbot article)."""
+    kb = kb or default()
+    entry = kb.get(ref)
+    related = [
+        {"ref": r, "label": ref_label(r, lang), "title": kb.title(r, lang)}
+        for r in getattr(entry, "refs", [])
+    ]
+    chapter = None
+    article = kb.article_of(ref)
+    if article is not None:
+        chapter = f"{article.chapter.heading} {article.chapter.title}"
+    return render(f"article.{fmt}.j2", lang, quote=quote(ref, lang, kb), related=related,
+                  chapter=chapter)

@@ -1,0 +1,93 @@
+"""``greenbot run``: serve on Telegram with aiogram (default) or python-telegram-bot.
+
+Settings come from options, else the environment (``BOT_TOKEN``, ``TELEGRAM_API_BASE``,
+``GREENBOT_ADMINS``, ``GREENBOT_DB``), also read from a ``.env`` file in the working folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from bot.cli.common import CliError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="serve on Telegram (needs BOT_TOKEN)",
+        description="Serve on Telegram with long polling (or a webhook with --webhook). "
+        "Due deadline reminders are sent by the same process.",
+    )
+    parser.add_argument("--engine", choices=("aiogram", "ptb"), default="aiogram",
+                        help="Telegram framework (default aiogram)")
+    parser.add_argument("--token", help="bot token (default $BOT_TOKEN)")
+    parser.add_argument("--api-base", help="Bot API server root, e.g. http://127.0.0.1:8081 "
+                        "(default $TELEGRAM_API_BASE or https://api.telegram.org)")
+    parser.add_argument("--db", help="SQLite file (default $GREENBOT_DB or ./greenbot.sqlite3)")
+    parser.add_argument("--webhook", metavar="URL", help="aiogram only: serve a webhook at URL")
+    parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080",
+                        help="with --webhook: where to listen (default 127.0.0.1:8080)")
+    parser.add_argument("--no-reminders", action="store_true",
+                        help="do not run the reminder delivery loop in this process")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.set_defaults(func=run)
+
+
+def _listen(value: str) -> tuple[str, int]:
+    match = re.fullmatch(r"\[?([^\]]+?)\]?:(\d{1,5})", value)
+    if not match or not 0 < int(match.group(2)) < 65536:
+        raise CliError(f"--listen {value!r}: expected HOST:PORT, e.g. 0.0.0.0:8080")
+    return match.group(1), int(match.group(2))
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+    import sqlite3
+
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(db_path=args.db, token=args.token, api_base=args.api_base)
+        token = settings.require_token()
+    except ConfigError as error:
+        raise CliError(str(error)) from error
+    if args.webhook and args.engine != "aiogram":
+        raise CliError("--webhook is available with the aiogram engine only")
+    if args.webhook and not re.match(r"^https?://", args.webhook):
+        raise CliError(f"--webhook {args.webhook!r} is not an http(s) URL")
+    listen = _listen(args.listen) if args.webhook else None
+
+    logging.basicConfig(level=args.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.app import build_engine, reminder_jobs
+    from bot.transports.common import StartupError
+
+    try:
+        engine = build_engine(settings.db_path, settings.admins)
+    except sqlite3.Error as error:
+        raise CliError(f"{settings.db_path}: {error}") from error
+    background = [] if args.no_reminders else reminder_jobs(engine)
+    try:
+        if args.engine == "ptb":
+            from bot.transports import ptb_runner
+
+            asyncio.run(ptb_runner.run_polling(engine, token, settings.api_base,
+                                               background=background))
+        elif args.webhook:
+            from bot.transports import aiogram_runner
+
+            assert listen is not None
+            asyncio.run(aiogram_runner.run_webhook(engine, token, settings.api_base,
+                                                   args.webhook, *listen, background=background))
+        else:
+            from bot.transports import aiogram_runner
+
+            asyncio.run(aiogram_runner.run_polling(engine, token, settings.api_base,
+                                                   background=background))
+    except StartupError as error:
+        raise CliError(str(error)) from error
+    return 0

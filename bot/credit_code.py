@@ -1,0 +1,125 @@
+"""Unified social credit codes (统一社会信用代码), GB 32100-2015.
+
+Eighteen characters from ``0-9 A-H J-N P-R T-U W-Y`` (no I, O, S, V, Z): registration authority,
+organisation type, 6-digit administrative division code, 9-character organisation code, and a
+check character. The check character is ``31 - (Σ value_i × weight_i mod 31)`` (31 → ``0``) over
+the first 17 characters with weights 3^(i-1) mod 31: 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13,
+8, 24, 10, 30, 28.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+LENGTH = 18
+_VALUES = {char: value for value, char in enumerate(ALPHABET)}
+# Letters the standard leaves out, and the character people most likely meant.
+_LOOKALIKES = {"I": "1", "O": "0", "S": "5", "V": "U", "Z": "2"}
+_DROPPED = " \t\r\n-_\u3000"
+
+
+class CreditCodeError(ValueError):
+    """A code that is not a valid unified social credit code; ``reason`` says why.
+
+    ``reason`` is ``"empty"``, ``"length"`` (``length`` set), ``"character"`` (``position``
+    1-based, ``char``, maybe ``suggestion``) or ``"check"`` (``char`` given, ``expected``).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        code: str = "",
+        length: int | None = None,
+        position: int | None = None,
+        char: str | None = None,
+        expected: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.code = code
+        self.length = length
+        self.position = position
+        self.char = char
+        self.expected = expected
+        self.suggestion = suggestion
+        super().__init__(self._english())
+
+    def _english(self) -> str:
+        if self.reason == "empty":
+            return "the unified social credit code is empty"
+        if self.reason == "length":
+            return f"a unified social credit code has 18 characters, this one has {self.length}"
+        if self.reason == "character":
+            hint = f" (did you mean {self.suggestion}?)" if self.suggestion else ""
+            return (
+                f"character {self.position} ({self.char!r}) cannot appear in a unified social "
+                f"credit code; only digits and the letters A-H J-N P-R T-U W-Y are used{hint}"
+            )
+        return (
+            f"the check character (the 18th) should be {self.expected}, not {self.char}; "
+            "a character was probably mistyped"
+        )
+
+    def message(self, lang: str = "zh") -> str:
+        """The reason in the user's language (labels in ``templates/strings/remind.yaml``)."""
+        from bot.render import label
+
+        values: dict[str, object] = {}
+        if self.reason == "length":
+            values = {"length": self.length}
+        elif self.reason == "character":
+            values = {"position": self.position, "char": self.char}
+        elif self.reason == "check":
+            values = {"char": self.char, "expected": self.expected}
+        text = label(f"remind.code.{self.reason}", lang, **values)  # type: ignore[arg-type]
+        if self.reason == "character" and self.suggestion:
+            text += label("remind.code.suggestion", lang, suggestion=self.suggestion)  # type: ignore[arg-type]
+        return text
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, upper case, spaces and hyphens dropped."""
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return "".join(char for char in folded if char not in _DROPPED)
+
+
+def check_character(first17: str) -> str:
+    """The check character for the first 17 characters of a code."""
+    if len(first17) != LENGTH - 1:
+        raise ValueError("need exactly 17 characters")
+    total = sum(_VALUES[char] * weight for char, weight in zip(first17, WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def validate(text: str) -> str:
+    """The normalised code, or :class:`CreditCodeError` saying what is wrong."""
+    code = normalize(text)
+    if not code:
+        raise CreditCodeError("empty")
+    if len(code) != LENGTH:
+        raise CreditCodeError("length", code=code, length=len(code))
+    for position, char in enumerate(code, start=1):
+        if char not in _VALUES:
+            raise CreditCodeError(
+                "character",
+                code=code,
+                position=position,
+                char=char,
+                suggestion=_LOOKALIKES.get(char),
+            )
+    expected = check_character(code[:17])
+    if code[17] != expected:
+        raise CreditCodeError("check", code=code, char=code[17], expected=expected)
+    return code
+
+
+def is_valid(text: str) -> bool:
+    """Whether ``text`` (after normalising) is a valid code."""
+    try:
+        validate(text)
+    except CreditCodeError:
+        return False
+    return True

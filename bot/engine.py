@@ -1,0 +1,404 @@
+"""The conversation engine: one event in, the messages to send out. No Telegram in here.
+
+Every transport (console, aiogram, python-telegram-bot) turns what it receives into an
+:class:`Incoming`, calls :meth:`Engine.handle`, and sends the :class:`Reply` it gets back.
+
+Routing, in order:
+
+* a tapped button: ``d:<nonce>:<payload>`` belongs to the guided flow in progress and is
+  honoured only while ``nonce`` is that of the flow's current step (anything older is "this
+  menu has expired"); other buttons are ``<prefix>:<payload>`` actions of a router
+  (``m:ps`` main menu, ``a:art-11`` show an article); anything else is forged;
+* a command (``/start``, ``/article 11`` …) goes to the router that declared it;
+* other text goes to the flow in progress, or else is a question for the Q&A.
+
+Conversation state lives in SQLite (:mod:`bot.storage`), so a restarted bot carries on where
+each user was.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from bot.render import LANGS, Lang, label, normalize_lang, render
+from bot.storage import ChatState, ChatStore
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+CALLBACK_DATA_MAX = 64  # bytes, Telegram's limit
+MAX_TEXT_IN = 4096  # Telegram never delivers more; the console is held to the same
+
+
+# -- what goes in and out ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event from a user: a message or a tapped button."""
+
+    chat_id: int
+    user_id: int
+    text: str | None = None
+    button: str | None = None  # callback data
+    lang_code: str | None = None  # Telegram's language_code of the user
+    message_id: int | None = None  # the message whose button was tapped
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > CALLBACK_DATA_MAX:
+            raise ValueError(f"callback data over {CALLBACK_DATA_MAX} bytes: {self.data!r}")
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: Literal["document", "photo"]
+    filename: str
+    data: bytes
+    caption: str = ""  # HTML
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to send (HTML), or with ``edit`` the new text of the tapped message."""
+
+    text: str = ""
+    buttons: Keyboard = ()
+    edit: bool = False
+    attachment: Attachment | None = None
+
+
+@dataclass
+class Reply:
+    messages: list[Outgoing] = field(default_factory=list)
+    notice: str | None = None  # shown by answerCallbackQuery (forged or expired buttons)
+
+
+class ForgedButton(Exception):
+    """Raised by an action or dialog for button data it did not create (or no longer can)."""
+
+
+def keyboard(*rows: Sequence[Button]) -> Keyboard:
+    return tuple(tuple(row) for row in rows if row)
+
+
+# -- the context handlers get ------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a handler or dialog may use: who is asking, in which language, and the services."""
+
+    engine: Engine
+    chat: ChatState
+    user_id: int
+    lang: Lang
+    is_admin: bool
+    next_nonce: str
+    forgotten: bool = False  # set by /forget: nothing about this chat may be written again
+
+    @property
+    def chat_id(self) -> int:
+        return self.chat.chat_id
+
+    @property
+    def services(self) -> Services:
+        return self.engine.services
+
+    def render(self, name: str, **values: Any) -> str:
+        return render(name, self.lang, **values)
+
+    def label(self, key: str, **values: Any) -> str:
+        return label(key, self.lang, **values)
+
+    def button(self, key_or_text: str, payload: str, *, text: bool = False) -> Button:
+        """A button of the current flow step: valid only until the flow moves on."""
+        caption = key_or_text if text else self.label(key_or_text)
+        return Button(caption, f"d:{self.next_nonce}:{payload}")
+
+    def message(self, name: str, buttons: Keyboard = (), **values: Any) -> Outgoing:
+        return Outgoing(self.render(name, **values), buttons)
+
+    def main_menu(self) -> Keyboard:
+        return self.engine.main_menu(self)
+
+    def log(self, kind: str) -> None:
+        if not self.forgotten:
+            self.engine.chats.log(self.chat_id, kind)
+
+
+# -- features: routers and dialogs --------------------------------------------------------------
+
+Messages = list[Outgoing]
+CommandHandler = Callable[[Context, str], Messages]
+ActionHandler = Callable[[Context, str], Messages]
+TextHandler = Callable[[Context, str], Messages]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: CommandHandler
+    admin: bool = False
+    description_key: str | None = None  # label key: listed in /help and setMyCommands
+
+
+class Router:
+    """One feature's commands and button actions, declared with decorators (as aiogram does)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.commands: dict[str, Command] = {}
+        self.actions: dict[str, ActionHandler] = {}
+        self.text_handler: TextHandler | None = None
+        self.forget_hooks: list[Callable[[Services, int], None]] = []
+
+    def command(self, *names: str, admin: bool = False,
+                describe: str | None = None) -> Callable[[CommandHandler], CommandHandler]:
+        def register(handler: CommandHandler) -> CommandHandler:
+            for position, name in enumerate(names):
+                self.commands[name] = Command(name, handler, admin,
+                                              describe if position == 0 else None)
+            return handler
+        return register
+
+    def action(self, prefix: str) -> Callable[[ActionHandler], ActionHandler]:
+        if prefix == "d":
+            raise ValueError("the 'd' prefix belongs to guided flows")
+
+        def register(handler: ActionHandler) -> ActionHandler:
+            self.actions[prefix] = handler
+            return handler
+        return register
+
+    def text(self, handler: TextHandler) -> TextHandler:
+        self.text_handler = handler
+        return handler
+
+    def on_forget(self, hook: Callable[[Services, int], None]) -> Callable[[Services, int], None]:
+        self.forget_hooks.append(hook)
+        return hook
+
+
+@dataclass
+class Step:
+    """What a dialog step returns: messages, and the new state (None: the flow is over)."""
+
+    messages: Messages
+    state: dict[str, Any] | None
+
+
+class Dialog(Protocol):
+    """A guided flow (pre-screen, quick score, reminders, confirmations)."""
+
+    name: str  # stored in the chat's state
+    command: str | None  # /prescreen …
+    menu_key: str | None  # main-menu button id (m:<menu_key>) and its label key "menu.<key>"
+
+    def start(self, ctx: Context, args: str) -> Step: ...
+
+    def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step: ...
+
+    def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step: ...
+
+
+@dataclass
+class Services:
+    """Shared services handlers reach through ``ctx.services``; built in :mod:`bot.app`."""
+
+    db: sqlite_utils.Database
+    admins: frozenset[int] = frozenset()
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+# -- the engine ---------------------------------------------------------------------------------
+
+
+class Engine:
+    """Routes events to features and keeps each chat's state in SQLite."""
+
+    def __init__(self, services: Services, routers: Iterable[Router],
+                 dialogs: Iterable[Dialog] = ()) -> None:
+        self.services = services
+        self.chats = ChatStore(services.db)
+        self.routers = list(routers)
+        self.dialogs: dict[str, Dialog] = {}
+        self.commands: dict[str, Command] = {}
+        self.actions: dict[str, ActionHandler] = {}
+        self.text_handler: TextHandler | None = None
+        for router in self.routers:
+            for name, command in router.commands.items():
+                self._unique(name, self.commands, "command")
+                self.commands[name] = command
+            for prefix, action in router.actions.items():
+                self._unique(prefix, self.actions, "action")
+                self.actions[prefix] = action
+            if router.text_handler is not None:
+                self.text_handler = router.text_handler
+        for dialog in dialogs:
+            self.add_dialog(dialog)
+
+    @staticmethod
+    def _unique(key: str, registry: dict[str, Any], what: str) -> None:
+        if key in registry:
+            raise ValueError(f"{what} {key!r} registered twice")
+
+    def add_dialog(self, dialog: Dialog) -> None:
+        self._unique(dialog.name, self.dialogs, "dialog")
+        self.dialogs[dialog.name] = dialog
+        if dialog.command:
+            self._unique(dialog.command, self.commands, "command")
+            self.commands[dialog.command] = Command(
+                dialog.command, self._dialog_starter(dialog), False,
+                f"command.{dialog.command}",
+            )
+
+    def _dialog_starter(self, dialog: Dialog) -> CommandHandler:
+        def start(ctx: Context, args: str) -> Messages:
+            return self.start_dialog(ctx, dialog.name, args)
+        return start
+
+    # public API
+
+    def handle(self, incoming: Incoming) -> Reply:
+        """Answer one event; never raises (a failure becomes a polite apology)."""
+        try:
+            return self._handle(incoming)
+        except Exception:
+            log.exception("failed to handle an event of chat %s", incoming.chat_id)
+            lang = normalize_lang(incoming.lang_code)
+            return Reply([Outgoing(render("error.html.j2", lang))], notice=None)
+
+    def forget(self, chat_id: int) -> None:
+        """Delete everything stored about a chat."""
+        for router in self.routers:
+            for hook in router.forget_hooks:
+                hook(self.services, chat_id)
+        self.chats.forget(chat_id)
+
+    def leave_flow(self, ctx: Context) -> str | None:
+        """End the flow in progress (if any) and return its name."""
+        left = ctx.chat.flow
+        if left:
+            ctx.log(f"flow:{left}:cancel")
+        ctx.chat.flow, ctx.chat.state, ctx.chat.nonce = None, {}, None
+        self.save(ctx)
+        return left
+
+    def save(self, ctx: Context) -> None:
+        if not ctx.forgotten:
+            self.chats.save(ctx.chat)
+
+    def start_dialog(self, ctx: Context, name: str, args: str = "") -> Messages:
+        """Leave any flow in progress and start ``name``."""
+        dialog = self.dialogs[name]
+        ctx.chat.flow, ctx.chat.state = name, {}
+        ctx.log(f"flow:{name}:start")
+        return self._apply(ctx, dialog.start(ctx, args))
+
+    def menu_entries(self) -> list[tuple[str, str]]:
+        """(menu key, label key) of the main menu, Q&A first then the flows as registered."""
+        entries = [("qa", "menu.qa")]
+        entries += [(d.menu_key, f"menu.{d.menu_key}") for d in self.dialogs.values()
+                    if d.menu_key]
+        return entries
+
+    def main_menu(self, ctx: Context) -> Keyboard:
+        buttons = [Button(ctx.label(key), f"m:{menu}") for menu, key in self.menu_entries()]
+        return keyboard(*(buttons[i : i + 2] for i in range(0, len(buttons), 2)))
+
+    def public_commands(self) -> list[Command]:
+        """Commands listed in /help and setMyCommands (administrators' ones left out)."""
+        return [c for c in self.commands.values() if c.description_key and not c.admin]
+
+    # routing
+
+    def _handle(self, incoming: Incoming) -> Reply:
+        chat = self.chats.load(incoming.chat_id)
+        lang: Lang = chat.lang if chat.lang in LANGS else normalize_lang(incoming.lang_code)
+        ctx = Context(self, chat, incoming.user_id, lang,
+                      incoming.user_id in self.services.admins, secrets.token_hex(3))
+        if incoming.button is not None:
+            return self._on_button(ctx, incoming.button)
+        text = (incoming.text or "").strip()
+        if text.startswith("/") and len(text) > 1:
+            return Reply(self._on_command(ctx, text))
+        if ctx.chat.flow in self.dialogs and text:
+            dialog = self.dialogs[ctx.chat.flow]
+            return Reply(self._apply(ctx, dialog.on_text(ctx, ctx.chat.state, text[:MAX_TEXT_IN])))
+        if self.text_handler is None:
+            return Reply([Outgoing(ctx.render("unknown_command.html.j2"), ctx.main_menu())])
+        return Reply(self.text_handler(ctx, incoming.text or ""))
+
+    def _on_command(self, ctx: Context, text: str) -> Messages:
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        command = self.commands.get(name)
+        if command is None or (command.admin and not ctx.is_admin):
+            # Administrators' commands stay invisible: the same reply as for a typo.
+            return [Outgoing(ctx.render("unknown_command.html.j2", command=name[:32]))]
+        ctx.log(f"command:{name}")
+        return command.handler(ctx, args.strip())
+
+    def _on_button(self, ctx: Context, data: str) -> Reply:
+        prefix, sep, payload = data.partition(":")
+        if not sep or len(data.encode()) > CALLBACK_DATA_MAX:
+            return self._forged(ctx)
+        try:
+            if prefix == "d":
+                nonce, sep, step_payload = payload.partition(":")
+                dialog = self.dialogs.get(ctx.chat.flow or "")
+                if not sep or not nonce:
+                    return self._forged(ctx)
+                if dialog is None or nonce != ctx.chat.nonce:
+                    return self._expired(ctx)
+                step = dialog.on_button(ctx, ctx.chat.state, step_payload)
+                return Reply(self._apply(ctx, step))
+            if prefix == "m":
+                return Reply(self._on_menu(ctx, payload))
+            action = self.actions.get(prefix)
+            if action is None:
+                return self._forged(ctx)
+            return Reply(action(ctx, payload))
+        except ForgedButton:
+            return self._forged(ctx)
+
+    def _on_menu(self, ctx: Context, key: str) -> Messages:
+        if key == "qa":
+            return [ctx.message("qa_prompt.html.j2")]
+        for dialog in self.dialogs.values():
+            if dialog.menu_key == key:
+                return self.start_dialog(ctx, dialog.name)
+        raise ForgedButton(key)
+
+    def _apply(self, ctx: Context, step: Step) -> Messages:
+        if step.state is None:
+            if ctx.chat.flow:
+                ctx.log(f"flow:{ctx.chat.flow}:end")
+            ctx.chat.flow, ctx.chat.state, ctx.chat.nonce = None, {}, None
+        else:
+            ctx.chat.state, ctx.chat.nonce = step.state, ctx.next_nonce
+        self.save(ctx)
+        return step.messages
+
+    def _expired(self, ctx: Context) -> Reply:
+        text = ctx.render("expired.html.j2")
+        return Reply([Outgoing(text, ctx.main_menu())], notice=ctx.label("notice.expired"))
+
+    def _forged(self, ctx: Context) -> Reply:
+        text = ctx.render("forged.html.j2")
+        return Reply([Outgoing(text, ctx.main_menu())], notice=ctx.label("notice.forged"))

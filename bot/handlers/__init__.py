@@ -1,0 +1,1 @@
+"""Transport-agnostic feature handlers, one module (and one Router) per feature."""

@@ -1,0 +1,39 @@
+"""/forget: delete everything stored about this chat, after a confirmation.
+
+State diagram::
+
+    /forget ──> [confirm] ──yes──> everything deleted (the chat is unknown again)
+                    └──────no────> nothing changes
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine import Context, ForgedButton, Outgoing, Router, Step, keyboard
+
+router = Router("forget")
+
+
+class ForgetDialog:
+    """A one-step confirmation; its buttons expire like any flow's."""
+
+    name = "forget"
+    command = "forget"
+    menu_key = None
+
+    def start(self, ctx: Context, args: str) -> Step:
+        buttons = keyboard([ctx.button("forget.yes", "yes"), ctx.button("forget.no", "no")])
+        return Step([Outgoing(ctx.render("forget_confirm.html.j2"), buttons)], {"asked": True})
+
+    def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
+        return self.start(ctx, "")
+
+    def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
+        if payload == "yes":
+            ctx.engine.forget(ctx.chat_id)
+            ctx.forgotten = True
+            return Step([Outgoing(ctx.render("forget_done.html.j2"))], None)
+        if payload == "no":
+            return Step([Outgoing(ctx.render("forget_kept.html.j2"), ctx.main_menu())], None)
+        raise ForgedButton(payload)

@@ -1,0 +1,653 @@
+"""Question → ranked references → answer, with no Telegram anywhere near it.
+
+How a question is ranked:
+
+1. **Explicit references** win outright: 第十一条, 第11条, 11条, 第十一条第六项, article 11,
+   art. 11, Art 11(6), ind-14, 指标14, indicator names.
+2. **Lexicon matches**: every article, item and indicator carries keywords and the colloquial
+   words people use (改名, 老赖, 摘牌 …). The question is scanned for all of them, longest match
+   first, and each match adds its specificity (rarer and longer terms weigh more) to the entries
+   that list it. Items add to their article, so 老赖 finds Article 11 and quotes item (六).
+3. **Character-bigram BM25** over the verbatim texts breaks ties and catches wording the lexicon
+   lacks (no word segmenter needed: the corpus is 42 short entries, and loading a segmenter's
+   dictionary would cost more than the whole 0.5 s start-up budget).
+
+A question is in scope when it names a reference or matches the lexicon, unless all it matches
+are weak words (条件, 申报) while it names another subject (高新技术企业, 天气): then the measures
+do not cover it and the answer says so without citing anything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge import KNOWLEDGE_DIR, Article, Indicator, Item, KnowledgeBase, default
+from bot.textnorm import (
+    chinese_number,
+    cjk_runs,
+    has_cjk,
+    has_words,
+    normalize,
+    strip_control,
+)
+
+MAX_QUESTION_CHARS = 500
+MAX_HITS = 5
+
+# Weights: a lexicon match counts for an entry's own terms; an item's terms count for its
+# article too (slightly less, so an article that lists the word itself wins a tie).
+_OWN = 1.0
+_FROM_ITEM = 0.9
+_INHERITED = 0.5  # terms of an article that an item incorporates by reference
+_CITES_ARTICLE = re.compile(r"第[一二三四五六七八九十]+条")
+_BM25_WEIGHT = 0.35
+_EXPLICIT_SCORE = 100.0
+_MIN_SCORE = 0.8
+# Function characters: what is left of a question once they and its known terms are removed is
+# its own subject (排污许可证), which decides whether a question of generic words is ours.
+_FUNCTION_CHARS = frozenset(
+    "的了吗呢吧啊呀么什怎哪谁能会要可以是否有没请问我们你他她它这那个些多少几还就都也和与或"
+    "及在对把被给让从到为啥咋呗嘛哦该需想"
+)
+# Runs of the text that say nothing on their own, so quoting them does not make a question ours.
+_FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关", "应在", "进行")
+_WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words of this regulation
+
+_CN_NUM = "零〇一二两三四五六七八九十"
+_ARTICLE_CN = re.compile(
+    rf"第\s*([{_CN_NUM}]+|\d{{1,3}})\s*条(?:\s*第?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[项款]|\s*[(（]([{_CN_NUM}]+|\d{{1,2}})[)）])?"
+)
+_ARTICLE_BARE = re.compile(
+    rf"(?<![第{_CN_NUM}\d哪几每这那上下某多前后])(\d{{1,3}}|[{_CN_NUM}]{{2,3}})\s*条(?![件例款文])"
+    rf"(?:\s*第?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[项款])?"
+)
+_ARTICLE_EN = re.compile(
+    r"\b(?:article|art)\s*\.?\s*-?\s*(\d{1,3})(?:\s*\.\s*(\d{1,2})(?!\d)|\s*\(\s*(\d{1,2})\s*\)"
+    r"|\s*(?:item|para(?:graph)?|point|no\.?)\s*(\d{1,2}))?"
+)
+_INDICATOR = re.compile(
+    rf"(?:\bind\s*-?\s*(\d{{1,2}})\b|\bindicator\s*(?:no\.?\s*)?(\d{{1,2}})\b"
+    rf"|指标\s*(?:第\s*)?(\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?![条项])"
+    rf"|第\s*(\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*(?:项|个)指标"
+    rf"|附表\s*(?:指标)?\s*第?\s*(\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*项?)"
+)
+_EN_WORD = re.compile(r"[a-z0-9+]+(?:-[a-z0-9+]+)*")
+_EN_STOP = frozenset(
+    "a an the of to in on for and or is are be do does did we our us i you it its this that "
+    "what which who how can could should would will must any there if with by as at from about "
+    "my me".split()
+)
+
+
+_SUB_MAX = 8  # longest term looked up through the question's substring table
+_NEAR = 0.75  # a term found with words inserted, or cut short, counts this much
+_COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
+
+
+@dataclass(frozen=True)
+class _Match:
+    """A lexicon term found in the question: how fully, and where."""
+
+    factor: float
+    start: int
+    end: int
+
+
+def _all_starts(text: str, term: str) -> list[int]:
+    starts, start = [], text.find(term)
+    while start != -1:
+        starts.append(start)
+        start = text.find(term, start + 1)
+    return starts
+
+
+def _near_match(term: str, positions: dict[str, list[int]]) -> _Match | None:
+    """Where a term of four or more characters is found split or cut short, if it is."""
+    for cut in range(2, len(term) - 1):
+        head, tail = term[:cut], term[cut:]
+        for start in positions.get(head, ()):
+            gap_from = start + len(head)
+            ends = [t for t in positions.get(tail, ()) if gap_from < t <= gap_from + 6]
+            if ends:
+                return _Match(_NEAR, start, ends[0] + len(tail))
+    longest = max((n for n in range(len(term) - 1, 2, -1) if term[:n] in positions), default=0)
+    if longest >= 0.6 * len(term):
+        start = positions[term[:longest]][0]
+        return _Match(_NEAR * longest / len(term), start, start + longest)
+    return None
+
+
+def _gapped(parts: list[str], words: list[str]) -> bool:
+    """All of ``parts`` in order in ``words``, at most two other words between each."""
+    index = -1
+    for part in parts:
+        window = words[index + 1 : index + 4] if index >= 0 else words
+        if part not in window:
+            return False
+        index = (index + 1 if index >= 0 else 0) + window.index(part)
+    return True
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    ref: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything needed to write an answer in any language and any format."""
+
+    question: str
+    in_scope: bool
+    hits: tuple[Hit, ...] = ()
+    quote_ref: str | None = None  # the article, item or indicator quoted
+    notes: tuple[str, ...] = ()  # where the measures are silent on the detail asked
+    out_of_range: int | None = None  # "第三十条": the measures have 21 articles
+    problem: str | None = None  # unusable input: "empty", "too_long", "no_words"
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as given; ``code`` names why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_question(text: str) -> str:
+    """The question cleaned of control characters, or :class:`QuestionError`."""
+    cleaned = strip_control(text).strip()
+    if not cleaned:
+        raise QuestionError("empty", "the question is empty")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            "too_long",
+            f"the question is {len(cleaned)} characters long; ask in at most "
+            f"{MAX_QUESTION_CHARS}",
+        )
+    if not has_words(cleaned):
+        raise QuestionError("no_words", "the question has no words, only symbols")
+    return cleaned
+
+
+# -- the index ---------------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    """A light English stemmer: enough to make moving/moved/move and listed/list meet."""
+    for suffix, replacement, min_len in (
+        ("ies", "y", 5), ("sses", "ss", 5), ("ation", "at", 7), ("ing", "", 6),
+        ("ed", "", 5), ("es", "", 5), ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+def _en_key(phrase: str) -> str:
+    words = _EN_WORD.findall(normalize(phrase))
+    return " ".join(_stem(word) for word in words)
+
+
+def _bigrams(text: str) -> list[str]:
+    grams: list[str] = []
+    for run in cjk_runs(text):
+        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+@dataclass
+class _Doc:
+    ref: str
+    zh_terms: dict[str, float] = field(default_factory=dict)
+    en_terms: dict[str, float] = field(default_factory=dict)
+    grams: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    weak: frozenset[str]
+    other_topics: tuple[str, ...]
+    core: tuple[str, ...]
+
+
+def _load_scope() -> _Scope:
+    import yaml
+
+    path: Path = KNOWLEDGE_DIR / "scope.yaml"
+    data: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def key(word: str) -> str:
+        return normalize(word) if has_cjk(word) else _en_key(word)
+
+    weak = {normalize(w) for w in data["weak"]} | {_en_key(w) for w in data["weak"]}
+    return _Scope(frozenset(weak), tuple(key(w) for w in data["other_topics"]),
+                  tuple(key(w) for w in data["core"]))
+
+
+class QAIndex:
+    """The searchable form of the knowledge base; build once, ask many times."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        scope = _load_scope()
+        self.weak, self.other_topics, self.core = scope.weak, scope.other_topics, scope.core
+        self.docs: dict[str, _Doc] = {}
+        self.item_docs: dict[str, _Doc] = {}
+        for article in kb.articles.values():
+            doc = self._doc(article.id, article, _OWN)
+            doc.grams.update(_bigrams(article.text + article.title_zh + article.summary_zh))
+            for item in article.items:
+                self._add_terms(doc, item, _FROM_ITEM)
+                self.item_docs[item.id] = self._doc(item.id, item, _OWN, register=False)
+        for article in kb.articles.values():
+            for item in article.items:
+                if _CITES_ARTICLE.search(item.text):
+                    # 存在第十一条中所提到的相关情况: the item takes in that whole article.
+                    for ref in item.refs:
+                        self._inherit(self.docs[article.id], self.docs[ref])
+        for indicator in kb.indicators.values():
+            doc = self._doc(indicator.id, indicator, _OWN)
+            doc.zh_terms.setdefault(normalize(indicator.name), _OWN)
+            name_key = _en_key(indicator.name_en)
+            if name_key:
+                doc.en_terms.setdefault(name_key, _OWN)
+            doc.grams.update(_bigrams(indicator.text + indicator.name + indicator.domain))
+        self._build_lexicon()
+        self._build_bm25()
+        self.en_vocabulary = self._english_vocabulary()
+        self._build_quotes()
+
+    # construction
+
+    def _doc(self, ref: str, entry: Article | Item | Indicator, weight: float,
+             register: bool = True) -> _Doc:
+        doc = _Doc(ref)
+        self._add_terms(doc, entry, weight)
+        if register:
+            self.docs[ref] = doc
+        return doc
+
+    @staticmethod
+    def _inherit(doc: _Doc, source: _Doc) -> None:
+        for key, weight in source.zh_terms.items():
+            doc.zh_terms.setdefault(key, weight * _INHERITED)
+        for key, weight in source.en_terms.items():
+            doc.en_terms.setdefault(key, weight * _INHERITED)
+
+    @staticmethod
+    def _add_terms(doc: _Doc, entry: Article | Item | Indicator, weight: float) -> None:
+        titles = [entry.title_zh] if isinstance(entry, Article | Item) else []
+        for term in [*entry.keywords, *entry.synonyms, *titles]:
+            key = normalize(term)
+            if not key:
+                continue
+            doc.zh_terms[key] = max(doc.zh_terms.get(key, 0.0), weight)
+        en_titles = [entry.title_en] if isinstance(entry, Article | Item) else []
+        for term in [*entry.keywords_en, *en_titles]:
+            key = _en_key(term)
+            if key:
+                doc.en_terms[key] = max(doc.en_terms.get(key, 0.0), weight)
+
+    def _full_text(self, ref: str) -> str:
+        entry = self.kb.get(ref)
+        if isinstance(entry, Indicator):
+            return f"{entry.name}{entry.text}"
+        assert isinstance(entry, Article)
+        return f"{entry.title_zh}{entry.text}"
+
+    def _build_lexicon(self) -> None:
+        n_docs = len(self.docs)
+        zh_df: Counter[str] = Counter()
+        en_df: Counter[str] = Counter()
+        for doc in self.docs.values():
+            en_df.update(doc.en_terms)
+        # A term's specificity comes from the whole corpus: 绿色工厂 is listed by one article
+        # but written in most of them, so it says little about which one is meant.
+        texts = {ref: normalize(self._full_text(ref)) for ref in self.docs}
+        self.plain_texts = list(texts.values())
+        for term in {t for doc in self.docs.values() for t in doc.zh_terms}:
+            zh_df[term] = sum(
+                1 for ref, doc in self.docs.items() if term in doc.zh_terms or term in texts[ref]
+            )
+
+        def specificity(term: str, df: int, length: int) -> float:
+            idf = math.log(n_docs / df)
+            if term in self.weak:  # a question frame (需要什么条件): no bonus for its length
+                return _WEAK_FACTOR * idf
+            return idf * (1.0 + 0.12 * max(0, min(length, 8) - 2))
+
+        self.zh_weight = {t: specificity(t, df, len(t)) for t, df in zh_df.items()}
+        self.en_weight = {t: specificity(t, df, 2 * len(t.split())) for t, df in en_df.items()}
+        # Longest first, so that 失信被执行人 is taken before 失信.
+        self.zh_terms_sorted = sorted(self.zh_weight, key=len, reverse=True)
+        self.zh_fuzzy_terms = [t for t in self.zh_terms_sorted
+                               if len(t) >= 4 and t not in self.weak and t.isalpha()]
+        self.en_terms_sorted = sorted(self.en_weight, key=lambda t: len(t.split()), reverse=True)
+
+    def _english_vocabulary(self) -> frozenset[str]:
+        texts: list[str] = []
+        for article in self.kb.articles.values():
+            for entry in (article, *article.items):
+                texts += [entry.title_en, entry.summary_en, *entry.keywords_en]
+        for indicator in self.kb.indicators.values():
+            texts += [indicator.name_en, indicator.domain_en, *indicator.keywords_en]
+        return frozenset(_stem(w) for text in texts for w in _EN_WORD.findall(normalize(text)))
+
+    def _build_quotes(self) -> None:
+        """Every 4-character run of the verbatim texts: a question quoting one is on topic."""
+        self.text_4grams: set[str] = set()
+        texts = [a.text for a in self.kb.articles.values()]
+        texts += [i.text + i.name for i in self.kb.indicators.values()]
+        for text in texts:
+            for run in cjk_runs(text):
+                self.text_4grams.update(run[i : i + 4] for i in range(len(run) - 3))
+
+    def _quotes_text(self, text: str) -> bool:
+        for run in cjk_runs(text):
+            for i in range(len(run) - 3):
+                gram = run[i : i + 4]
+                if gram in self.text_4grams and not any(w in gram for w in _FILLER):
+                    return True
+        return False
+
+    def _build_bm25(self) -> None:
+        self.doc_len = {ref: sum(doc.grams.values()) for ref, doc in self.docs.items()}
+        self.avg_len = sum(self.doc_len.values()) / len(self.doc_len)
+        df: Counter[str] = Counter()
+        for doc in self.docs.values():
+            df.update(doc.grams.keys())
+        n_docs = len(self.docs)
+        self.gram_idf = {g: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for g, d in df.items()}
+
+    # matching
+
+    def _match_zh(self, text: str) -> dict[str, _Match]:
+        """Lexicon terms in the question: exact ones (a match inside a longer match is the
+        longer one's), then near ones, which count less: a term split by inserted words
+        (撤销…资格 in 撤销绿色工厂资格) or cut short (主营业务 for 主营业务变更)."""
+        positions: dict[str, list[int]] = {}
+        for size in range(2, _SUB_MAX + 1):
+            for start in range(len(text) - size + 1):
+                positions.setdefault(text[start : start + size], []).append(start)
+        spans: list[tuple[int, int]] = []
+        found: dict[str, _Match] = {}
+        swallowed: set[str] = set()
+        for term in self.zh_terms_sorted:
+            starts = positions.get(term) if len(term) <= _SUB_MAX else _all_starts(text, term)
+            for start in starts or ():
+                end = start + len(term)
+                if not any(s <= start and end <= e for s, e in spans):
+                    spans.append((start, end))
+                    found[term] = _Match(1.0, start, end)
+                    break
+            else:
+                if starts:
+                    swallowed.add(term)
+        used_parts: set[str] = set()
+        for term in self.zh_fuzzy_terms:
+            if term in found or term in swallowed or term[:2] not in positions:
+                continue
+            near = _near_match(term, positions)
+            if near is None:
+                continue
+            part = text[near.start : near.end]
+            # A part inside an exact match, shared by many texts (绿色制造单位), or already
+            # used by another near match says nothing new.
+            inside = any(s <= near.start and near.end <= e for s, e in spans)
+            if not inside and part not in used_parts and self._text_df(part) < _COMMON_DF:
+                used_parts.add(part)
+                found[term] = near
+        return found
+
+    def _text_df(self, part: str) -> int:
+        return sum(1 for text in self.plain_texts if part in text)
+
+    def _match_en(self, text: str) -> dict[str, float]:
+        """English phrases on stemmed words; a phrase may have a word or two inserted
+        ("changed our company name" for "change name"), which counts less."""
+        words = [_stem(w) for w in _EN_WORD.findall(text)]
+        taken = [False] * len(words)
+        found: dict[str, float] = {}
+        for term in self.en_terms_sorted:
+            parts = term.split()
+            size = len(parts)
+            if size == 1 and parts[0] in _EN_STOP:
+                continue
+            for start in range(len(words) - size + 1):
+                if words[start : start + size] == parts and not any(taken[start : start + size]):
+                    taken[start : start + size] = [True] * size
+                    found[term] = 1.0
+                    break
+            if term not in found and size > 1 and _gapped(parts, words):
+                found[term] = _NEAR
+        return found
+
+    def _zh_score(self, terms: dict[str, float], found: dict[str, _Match]) -> float:
+        """Each character of the question counts once per entry: of two overlapping terms
+        of the same entry (被撤 and 撤了 in 被撤了) only the weightier one counts."""
+        mine = sorted(((self.zh_weight[t] * terms[t] * m.factor, m) for t, m in found.items()
+                       if t in terms), key=lambda pair: -pair[0])
+        taken: list[_Match] = []
+        score = 0.0
+        for value, match in mine:
+            if all(match.end <= o.start or o.end <= match.start for o in taken):
+                taken.append(match)
+                score += value
+        return score
+
+    def _bm25(self, text: str) -> dict[str, float]:
+        grams = set(_bigrams(text))
+        scores: dict[str, float] = {}
+        k1, b = 1.2, 0.75
+        for ref, doc in self.docs.items():
+            score = 0.0
+            norm = k1 * (1 - b + b * self.doc_len[ref] / self.avg_len)
+            for gram in grams:
+                tf = doc.grams.get(gram)
+                if tf:
+                    score += self.gram_idf[gram] * tf * (k1 + 1) / (tf + norm)
+            if score:
+                scores[ref] = score
+        return scores
+
+    def _rank(
+        self, text: str
+    ) -> tuple[dict[str, float], dict[str, _Match], dict[str, float]]:
+        zh_found = self._match_zh(text)
+        en_found = self._match_en(text)
+        scores: dict[str, float] = {}
+        for ref, doc in self.docs.items():
+            score = self._zh_score(doc.zh_terms, zh_found)
+            score += sum(self.en_weight[t] * doc.en_terms[t] * f
+                         for t, f in en_found.items() if t in doc.en_terms)
+            if score:
+                scores[ref] = score
+        bm25 = self._bm25(text)
+        if bm25:
+            top = max(bm25.values())
+            for ref, value in bm25.items():
+                scores[ref] = scores.get(ref, 0.0) + _BM25_WEIGHT * 3.0 * value / top
+        return scores, zh_found, en_found
+
+    def _best_item(self, article_ref: str, zh_found: dict[str, _Match],
+                   en_found: dict[str, float]) -> str | None:
+        article = self.kb.articles[article_ref]
+        best: tuple[float, str] | None = None
+        for item in article.items:
+            doc = self.item_docs[item.id]
+            score = self._zh_score(doc.zh_terms, zh_found)
+            score += sum(self.en_weight[t] for t in en_found if t in doc.en_terms)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, item.id)
+        return best[1] if best else None
+
+    # explicit references
+
+    def explicit_refs(self, text: str) -> tuple[list[str], int | None]:
+        """References named in the question, in order, and an article number beyond 21."""
+        found: list[tuple[int, str]] = []
+        beyond: int | None = None
+        spans: list[tuple[int, int]] = []
+        for pattern in (_ARTICLE_CN, _ARTICLE_BARE, _ARTICLE_EN):
+            for match in pattern.finditer(text):
+                if any(s <= match.start() < e for s, e in spans):
+                    continue
+                spans.append(match.span())
+                number = chinese_number(match.group(1))
+                if number is None:
+                    continue
+                if not 1 <= number <= 21:
+                    beyond = number
+                    continue
+                item_text = next((g for g in match.groups()[1:] if g), None)
+                item_no = chinese_number(item_text) if item_text else None
+                ref = f"art-{number}"
+                if item_no is not None and f"{ref}.{item_no}" in self.kb.items:
+                    ref = f"{ref}.{item_no}"
+                found.append((match.start(), ref))
+        for match in _INDICATOR.finditer(text):
+            number = chinese_number(next(g for g in match.groups() if g)) or 0
+            if 1 <= number <= 21:
+                found.append((match.start(), f"ind-{number}"))
+        refs: list[str] = []
+        for _, ref in sorted(found):
+            if ref not in refs:
+                refs.append(ref)
+        return refs, beyond
+
+    # answering
+
+    def ask(self, question: str, lang: str = "zh") -> Result:
+        """Rank references for ``question``; see the module docstring for how."""
+        try:
+            cleaned = check_question(question)
+        except QuestionError as error:
+            return Result(question=question, in_scope=False, problem=error.code)
+        text = normalize(cleaned)
+        explicit, beyond = self.explicit_refs(text)
+        scores, zh_found, en_found = self._rank(text)
+        matched = [*zh_found, *en_found]
+        if explicit:
+            ranked = self._with_explicit(explicit, scores)
+        else:
+            if beyond is not None and not matched:
+                return Result(question=cleaned, in_scope=False, out_of_range=beyond)
+            if not self._in_scope(text, zh_found, en_found, scores):
+                return Result(question=cleaned, in_scope=False)
+            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self._order(kv[0])))
+
+        hits = tuple(
+            Hit(ref=ref, title=self.kb.title(ref, lang), score=round(score, 3))
+            for ref, score in ranked[:MAX_HITS]
+        )
+        quote = hits[0].ref
+        if quote.startswith("art-") and "." not in quote and not explicit:
+            quote = self._best_item(quote, zh_found, en_found) or quote
+        notes = tuple(self._silences(quote, text, lang))
+        return Result(question=cleaned, in_scope=True, hits=hits, quote_ref=quote, notes=notes)
+
+    def _with_explicit(
+        self, explicit: list[str], scores: dict[str, float]
+    ) -> list[tuple[str, float]]:
+        ranked: list[tuple[str, float]] = []
+        for position, ref in enumerate(explicit):
+            ranked.append((ref, _EXPLICIT_SCORE - position))
+            parent = ref.split(".", 1)[0]
+            if parent != ref and parent not in explicit:
+                ranked.append((parent, _EXPLICIT_SCORE - position - 0.5))
+        seen = {ref for ref, _ in ranked}
+        entry = self.kb.get(explicit[0])
+        related = list(getattr(entry, "refs", []))
+        parent_article = self.kb.article_of(explicit[0])
+        if parent_article is not None:
+            related += [r for r in parent_article.refs if r not in related]
+        for ref in related:
+            if ref not in seen and ref in self.docs:
+                ranked.append((ref, round(scores.get(ref, 0.0), 3)))
+                seen.add(ref)
+        for ref, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+            if ref not in seen:
+                ranked.append((ref, score))
+                seen.add(ref)
+        return ranked
+
+    def _in_scope(self, text: str, zh_found: dict[str, _Match], en_found: dict[str, float],
+                  scores: dict[str, float]) -> bool:
+        """See the module docstring: ours unless it is about something else."""
+        if not scores:
+            return False
+        matched = [*zh_found, *en_found]
+        other = self._other_topics_in(text)
+        if other:
+            # Another subject is named: ours only if our subject is named too, outside it.
+            rest = text
+            for topic in other:
+                rest = rest.replace(topic, " ")
+            return self._names_core(rest)
+        if any(term not in self.weak for term in matched):
+            return max(scores.values()) >= _MIN_SCORE
+        if matched:
+            return self._names_core(text) or not self._foreign(text, zh_found)
+        return self._quotes_text(text)
+
+    def _other_topics_in(self, text: str) -> list[str]:
+        stems = set(_en_key(text).split())
+        found = [t for t in self.other_topics if has_cjk(t) and t in text]
+        for topic in self.other_topics:
+            if not has_cjk(topic) and set(topic.split()) <= stems:
+                found += [w for w in _EN_WORD.findall(text) if _stem(w) in topic.split()]
+        return found
+
+    def _names_core(self, text: str) -> bool:
+        stems = set(_en_key(text).split())
+        return any(core in text if has_cjk(core) else core in stems for core in self.core)
+
+    def _foreign(self, text: str, zh_found: dict[str, _Match]) -> bool:
+        """Made only of generic words, and the rest is a subject these measures never use
+        (排污许可证怎么申请): bigrams and English words the corpus does not contain."""
+        rest = text
+        for term in sorted(zh_found, key=len, reverse=True):
+            rest = rest.replace(term, " ")
+        rest = "".join(" " if ch in _FUNCTION_CHARS else ch for ch in rest)
+        unknown = [g for g in _bigrams(rest) if g not in self.gram_idf]
+        words = [_stem(w) for w in _EN_WORD.findall(rest) if w not in _EN_STOP and len(w) > 2]
+        unknown += [w for w in words if w not in self.en_vocabulary]
+        grams = _bigrams(rest)
+        if grams and len(unknown) >= max(2, 0.6 * (len(grams) + len(words))):
+            return True
+        return bool(words) and len(unknown) == len(words)
+
+    @staticmethod
+    def _order(ref: str) -> tuple[int, int]:
+        kind, number = ref.split("-", 1)
+        return (0 if kind == "art" else 1, int(number.split(".")[0]))
+
+    def _silences(self, ref: str, text: str, lang: str) -> Iterable[str]:
+        entries: list[Any] = [self.kb.get(ref)]
+        article = self.kb.article_of(ref)
+        if article is not None and article.id != ref:
+            entries.append(article)
+        for entry in entries:
+            for silence in getattr(entry, "silent_on", []):
+                if any(normalize(term) in text for term in silence.terms):
+                    yield silence.note(lang)
+
+
+@cache
+def default_index() -> QAIndex:
+    """The index over the shipped knowledge base, built once per process."""
+    return QAIndex(default())

@@ -1,0 +1,57 @@
+"""Reference ids (``art-11``, ``art-11.6``, ``ind-14``): reading them as typed, naming them."""
+
+from __future__ import annotations
+
+import re
+
+from bot.textnorm import chinese_number, normalize
+
+_CN_DIGITS = "〇一二三四五六七八九"
+_REF = re.compile(
+    r"^(?:(art|article|ind|indicator)\s*[-. ]?\s*)?(\d{1,2})"
+    r"(?:\s*[.(（]\s*(\d{1,2})\s*[)）]?)?$"
+)
+_NUM = "[零〇一二两三四五六七八九十\\d]+"
+_CN_REF = re.compile(rf"^第?({_NUM})条(?:第?({_NUM})[项款])?$")
+
+
+def parse_ref(text: str) -> str | None:
+    """``11`` / ``art-11`` / ``第十一条`` → ``art-11``; ``11.6`` / ``11(6)`` → ``art-11.6``;
+    ``ind-14`` → ``ind-14``. Returns None when the text is not a reference (unknown ids are
+    the caller's to check against the knowledge base)."""
+    cleaned = normalize(text).replace(" ", "")
+    match = _REF.match(cleaned)
+    if match:
+        kind, number, item = match.groups()
+        if kind in ("ind", "indicator"):
+            return None if item else f"ind-{int(number)}"
+        return f"art-{int(number)}" + (f".{int(item)}" if item else "")
+    match = _CN_REF.match(cleaned)
+    if match:
+        number = chinese_number(match.group(1))
+        item = chinese_number(match.group(2)) if match.group(2) else None
+        if number is None or (match.group(2) and item is None):
+            return None
+        return f"art-{number}" + (f".{item}" if item else "")
+    return None
+
+
+def cn_numeral(number: int) -> str:
+    """1 → 一, 11 → 十一, 21 → 二十一 (below 100)."""
+    tens, units = divmod(number, 10)
+    if tens == 0:
+        return _CN_DIGITS[units]
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return f"{head}十{_CN_DIGITS[units] if units else ''}"
+
+
+def ref_label(ref: str, lang: str = "zh") -> str:
+    """How a reference is named in text: 第十一条第（六）项 / Article 11(6) / 指标14."""
+    kind, _, rest = ref.partition("-")
+    number, _, item = rest.partition(".")
+    if kind == "ind":
+        return f"Indicator {number}" if lang == "en" else f"附表指标{number}"
+    if lang == "en":
+        return f"Article {number}" + (f"({item})" if item else "")
+    label = f"第{cn_numeral(int(number))}条"
+    return label + (f"第（{cn_numeral(int(item))}）项" if item else "")

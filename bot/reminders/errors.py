@@ -1,0 +1,36 @@
+"""What a :class:`bot.reminders.delivery.Sender` raises; transports map their errors to these.
+
+* :class:`RetryAfter` — Telegram's 429 flood control; wait ``seconds`` and send again.
+* :class:`ChatBlocked` — 403: the user blocked the bot (or the chat is gone); stop that chat.
+* :class:`TransientError` — 5xx, timeouts, network trouble; retried with backoff, never dropped.
+* :class:`PermanentError` — a request Telegram will never accept (a 400 that is not about the
+  chat); the reminder is marked ``dead`` instead of being retried forever.
+
+Anything else a sender raises is treated like :class:`TransientError`.
+"""
+
+from __future__ import annotations
+
+
+class DeliveryError(Exception):
+    """Base of the errors a sender raises."""
+
+
+class RetryAfter(DeliveryError):
+    """429 Too Many Requests: wait ``seconds`` before the next send."""
+
+    def __init__(self, seconds: float, message: str = "") -> None:
+        self.seconds = max(0.0, float(seconds))
+        super().__init__(message or f"flood control: retry after {self.seconds:g} s")
+
+
+class ChatBlocked(DeliveryError):
+    """403 Forbidden: the chat blocked the bot, or the bot can no longer write there."""
+
+
+class TransientError(DeliveryError):
+    """A failure that may go away: server errors, timeouts, lost connections."""
+
+
+class PermanentError(DeliveryError):
+    """A request that will fail the same way every time it is sent."""

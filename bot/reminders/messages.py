@@ -1,0 +1,191 @@
+"""Reminder texts: the data each template needs, and the rendering calls.
+
+Templates (``bot/templates/<lang>/``):
+
+* ``reminder.html.j2`` — the reminder message sent to a chat.
+* ``deadlines.html.j2`` — the computed deadlines and reminder schedule shown before "confirm".
+* ``reminders_list.html.j2`` — ``/reminders``: the chat's units and deadlines.
+* ``deadlines.txt.j2`` / ``reminders_due.txt.j2`` — CLI output.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.dates import TZ
+from bot.reminders.rules import Deadline, Event
+from bot.reminders.schedule import Planned
+from bot.reminders.store import DueReminder, UnitView
+from bot.render import Lang, label, normalize_lang, render
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def zh_number(number: int) -> str:
+    """1–99 in Chinese numerals, as articles are numbered (第十四条, 第二十一条)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
+    return text + (_DIGITS[ones] if ones else "")
+
+
+def article_label(ref: str, lang: Lang = "zh") -> str:
+    """``art-14`` → 第十四条 / Art. 14."""
+    number = ref.removeprefix("art-").split(".")[0]
+    if not number.isdigit():
+        return ref
+    num = zh_number(int(number)) if lang == "zh" else number
+    return label("remind.article", lang, num=num)
+
+
+def when_label(offset_days: int | None, lang: Lang = "zh") -> str:
+    """How far ahead of the deadline a reminder goes out."""
+    if offset_days is None:
+        return label("remind.when.now", lang)
+    if offset_days == 0:
+        return label("remind.when.on_day", lang)
+    if offset_days == 1:
+        return label("remind.when.day_before", lang)
+    return label("remind.when.before", lang, days=offset_days)
+
+
+def deadline_view(item: Deadline, lang: Lang = "zh", today: date | None = None) -> dict[str, Any]:
+    """What a template shows of one deadline."""
+    return {
+        "kind": item.kind.value,
+        "kind_label": label(f"remind.kind.{item.kind.value}", lang),
+        "sense": item.sense,
+        "sense_label": label(f"remind.sense.{item.sense}", lang),
+        "due": item.due.isoformat(),
+        "holiday_adjusted": item.holiday_adjusted.isoformat() if item.holiday_adjusted else None,
+        "adjusted_text": label("remind.adjusted", lang, date=item.holiday_adjusted.isoformat())
+        if item.holiday_adjusted
+        else None,
+        "ref": item.ref,
+        "article": article_label(item.ref, lang),
+        "text": item.text,
+        "note": item.calendar_note(lang),
+        "days_left": (item.due - today).days if today is not None else None,
+    }
+
+
+def _notes(views: list[dict[str, Any]]) -> list[str]:
+    seen: list[str] = []
+    for view in views:
+        if view["note"] and view["note"] not in seen:
+            seen.append(view["note"])
+    return seen
+
+
+def render_deadlines_text(
+    event: Event, day: date, deadlines: list[Deadline], lang: Lang = "zh"
+) -> str:
+    """``greenbot deadlines`` without ``--json``."""
+    views = [deadline_view(item, lang) for item in deadlines]
+    return render(
+        "deadlines.txt.j2",
+        lang,
+        event=event.value,
+        event_label=label(f"remind.event.{event.value}", lang),
+        date=day.isoformat(),
+        deadlines=views,
+        notes=_notes(views),
+    )
+
+
+def render_preview(
+    name: str,
+    credit_code: str | None,
+    event: Event,
+    day: date,
+    plans: list[tuple[Deadline, list[Planned]]],
+    lang: Lang = "zh",
+) -> str:
+    """The confirm step of ``/remind``: deadlines, their articles, and the reminders planned
+    (``plans`` from :func:`bot.reminders.schedule.plan_all`)."""
+    views = []
+    for item, planned in plans:
+        view = deadline_view(item, lang)
+        view["schedule"] = [
+            {
+                "when": when_label(entry.offset_days, lang),
+                "at": entry.send_at.astimezone(TZ).strftime("%Y-%m-%d %H:%M"),
+            }
+            for entry in planned
+        ]
+        view["none_left"] = label("remind.none_left", lang)
+        views.append(view)
+    return render(
+        "deadlines.html.j2",
+        lang,
+        unit=name,
+        credit_code=credit_code,
+        event_label=label(f"remind.event.{event.value}", lang),
+        date=day.isoformat(),
+        deadlines=views,
+        notes=_notes(views),
+    )
+
+
+def render_units(units: list[UnitView], lang: Lang = "zh") -> str:
+    """``/reminders``: the chat's units, deadlines and next reminders."""
+    shown = []
+    for unit in units:
+        deadlines = []
+        for stored in unit.deadlines:
+            view = deadline_view(stored.deadline, lang)
+            view["id"] = stored.id
+            view["next_at"] = (
+                stored.next_reminder_at.strftime("%Y-%m-%d %H:%M")
+                if stored.next_reminder_at
+                else None
+            )
+            deadlines.append(view)
+        shown.append(
+            {
+                "id": unit.id,
+                "name": unit.name,
+                "credit_code": unit.credit_code,
+                "event_label": label(f"remind.event.{unit.event.value}", lang),
+                "date": unit.date.isoformat(),
+                "deadlines": deadlines,
+            }
+        )
+    return render("reminders_list.html.j2", lang, units=shown)
+
+
+def render_reminder(item: DueReminder, now: float) -> str:
+    """The reminder message for a due reminder, in the language the unit was enrolled in."""
+    lang = normalize_lang(item.lang)
+    today = datetime.fromtimestamp(now, TZ).date()
+    view = deadline_view(item.deadline, lang, today)
+    return render(
+        "reminder.html.j2",
+        lang,
+        unit=item.name,
+        credit_code=item.credit_code,
+        event_label=label(f"remind.event.{item.event.value}", lang),
+        event_date=item.event_date.isoformat(),
+        d=view,
+    )
+
+
+def render_due_text(items: list[DueReminder], now: float, lang: Lang = "zh") -> str:
+    """``greenbot remind --once --dry-run``: what would be sent."""
+    rows = [
+        {
+            "id": item.id,
+            "chat_id": item.chat_id,
+            "name": item.name,
+            "kind_label": label(f"remind.kind.{item.kind.value}", lang),
+            "due": item.due.isoformat(),
+            "when": when_label(item.offset_days, lang),
+            "planned": datetime.fromtimestamp(item.send_at, TZ).strftime("%Y-%m-%d %H:%M"),
+            "attempts": item.attempts,
+        }
+        for item in items
+    ]
+    at = datetime.fromtimestamp(now, TZ).strftime("%Y-%m-%d %H:%M")
+    return render("reminders_due.txt.j2", lang, rows=rows, now=at)

@@ -1,0 +1,74 @@
+"""Every user-facing message comes from ``bot/templates``.
+
+``*.html.j2`` templates produce Telegram's HTML subset and are autoescaped, so only the markup a
+template writes itself reaches Telegram; ``*.txt.j2`` templates produce plain text for the CLI.
+Short labels (buttons, menu entries) live in ``templates/strings/<feature>.yaml`` as
+``key: {zh: ..., en: ...}``, keys prefixed with the feature (``menu.qa``, ``score.skip``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+TEMPLATES = Path(__file__).with_name("templates")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["t"] = label
+    return env
+
+
+def render(name: str, lang: Lang = "zh", **context: Any) -> str:
+    """Render ``templates/<lang>/<name>`` (falling back to Chinese), tidy blank lines."""
+    env = _environment()
+    try:
+        template = env.get_template(f"{lang}/{name}")
+    except Exception:  # jinja2.TemplateNotFound: English not written yet for this one
+        if lang == "zh":
+            raise
+        template = env.get_template(f"zh/{name}")
+    text = template.render(lang=lang, **context)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+@cache
+def _strings() -> dict[str, dict[str, str]]:
+    import yaml
+
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted((TEMPLATES / "strings").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
+        duplicated = merged.keys() & data.keys()
+        if duplicated:
+            raise ValueError(f"{path.name}: labels defined twice: {sorted(duplicated)}")
+        merged.update(data)
+    return merged
+
+
+def label(key: str, lang: Lang = "zh", **values: Any) -> str:
+    """A short string (button label, menu entry) in the user's language."""
+    entry = _strings()[key]
+    text = entry.get(lang) or entry["zh"]
+    return text.format(**values) if values else text
+
+
+def normalize_lang(code: str | None) -> Lang:
+    """Telegram's ``language_code`` to ours: English for ``en*``, Chinese otherwise."""
+    return "en" if code and code.lower().startswith("en") else "zh"

@@ -1,0 +1,111 @@
+"""The conversation store: one SQLite file (sqlite-utils) for chat state and activity.
+
+Every row is keyed by chat id, so nothing one chat does is visible to another, and ``forget``
+removes a chat completely.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+
+def open_database(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` (``:memory:`` for tests)."""
+    if path == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+    else:
+        db = sqlite_utils.Database(path)
+        # WAL: readers never block the writer; NORMAL sync is durable across a process crash.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA busy_timeout=5000")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "chats" not in db.table_names():
+        db["chats"].create(
+            {"chat_id": int, "lang": str, "flow": str, "state": str, "nonce": str,
+             "blocked": int, "created": float, "updated": float},
+            pk="chat_id", not_null={"blocked"}, defaults={"blocked": 0},
+        )
+    if "activity" not in db.table_names():
+        db["activity"].create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
+        db["activity"].create_index(["chat_id"])
+        db["activity"].create_index(["kind", "at"])
+
+
+@dataclass
+class ChatState:
+    """What the bot remembers about one chat."""
+
+    chat_id: int
+    lang: str | None = None  # set by /lang; else the Telegram language code decides
+    flow: str | None = None  # the guided flow in progress, if any
+    state: dict[str, Any] = field(default_factory=dict)
+    nonce: str | None = None  # ties buttons to the step that sent them
+    blocked: bool = False
+
+
+class ChatStore:
+    """Read and write :class:`ChatState` rows and the activity log."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def load(self, chat_id: int) -> ChatState:
+        rows = list(self.db.query("select * from chats where chat_id = ?", [chat_id]))
+        if not rows:
+            return ChatState(chat_id)
+        row = rows[0]
+        try:
+            state = json.loads(row["state"]) if row["state"] else {}
+        except ValueError:  # a damaged row must not wedge the chat: start the flow afresh
+            state, row["flow"] = {}, None
+        return ChatState(chat_id, row["lang"], row["flow"], state, row["nonce"],
+                         bool(row["blocked"]))
+
+    def save(self, chat: ChatState) -> None:
+        now = time.time()
+        self.db["chats"].upsert(
+            {"chat_id": chat.chat_id, "lang": chat.lang, "flow": chat.flow,
+             "state": json.dumps(chat.state, ensure_ascii=False) if chat.flow else None,
+             "nonce": chat.nonce, "blocked": int(chat.blocked), "updated": now},
+            pk="chat_id",
+        )
+        self.db.execute("update chats set created = coalesce(created, ?) where chat_id = ?",
+                        [now, chat.chat_id])
+
+    def set_blocked(self, chat_id: int, blocked: bool = True) -> None:
+        chat = self.load(chat_id)
+        chat.blocked = blocked
+        self.save(chat)
+
+    def is_blocked(self, chat_id: int) -> bool:
+        return self.load(chat_id).blocked
+
+    def log(self, chat_id: int, kind: str) -> None:
+        self.db["activity"].insert({"chat_id": chat_id, "kind": kind, "at": time.time()})
+
+    def forget(self, chat_id: int) -> None:
+        with self.db.conn:
+            self.db.execute("delete from chats where chat_id = ?", [chat_id])
+            self.db.execute("delete from activity where chat_id = ?", [chat_id])
+
+    def stats(self, since: float) -> dict[str, Any]:
+        """Counts for administrators: chats, recent activity by kind."""
+        chats = self.db.execute("select count(*) from chats").fetchone()[0]
+        active = self.db.execute(
+            "select count(distinct chat_id) from activity where at >= ?", [since]
+        ).fetchone()[0]
+        kinds = dict(self.db.execute(
+            "select kind, count(*) from activity where at >= ? group by kind order by kind",
+            [since],
+        ).fetchall())
+        return {"chats": chats, "active": active, "kinds": kinds}

@@ -1,0 +1,54 @@
+"""Text normalisation shared by retrieval and input checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORDY = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_control(text: str) -> str:
+    """Drop control and invisible formatting characters; keep newlines and tabs as spaces."""
+    return _CONTROL.sub("", text).replace("\t", " ")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, one space between words."""
+    folded = unicodedata.normalize("NFKC", strip_control(text)).lower()
+    return _SPACES.sub(" ", folded).strip()
+
+
+def has_words(text: str) -> bool:
+    """True when the text holds at least one letter, digit or Chinese character."""
+    return bool(_WORDY.search(unicodedata.normalize("NFKC", text)))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def cjk_runs(text: str) -> list[str]:
+    return re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text)
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 → 1, 十一 → 11, 二十一 → 21, 21 → 21; None when it is not a number below 100."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1:
+        return None
+    value = (_CN_DIGITS[tens] if tens else 1) * 10
+    return value + (_CN_DIGITS[units] if units else 0)

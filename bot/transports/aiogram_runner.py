@@ -1,0 +1,213 @@
+"""The aiogram 3 engine (the default): long polling, or a webhook.
+
+Run it with ``greenbot run`` (``BOT_TOKEN`` set; ``--api-base http://127.0.0.1:8081`` for a
+local Bot API server; ``--webhook URL --listen HOST:PORT`` for webhook mode). aiogram is only
+imported here, and only when this engine starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.engine import Engine, Keyboard
+from bot.reminders.errors import ChatBlocked, PermanentError, RetryAfter, TransientError
+from bot.transports.common import BotCore, StartupError
+
+log = logging.getLogger(__name__)
+
+
+def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row] for row in buttons
+    ])
+
+
+class AiogramPort:
+    """:class:`~bot.transports.outbox.TelegramPort` over an aiogram ``Bot``."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def _call(self, coroutine: Any) -> Any:
+        try:
+            return await coroutine
+        except TelegramRetryAfter as error:
+            raise RetryAfter(error.retry_after) from error
+        except TelegramForbiddenError as error:
+            raise ChatBlocked(str(error)) from error
+        except (TimeoutError, TelegramServerError, TelegramNetworkError) as error:
+            raise TransientError(str(error)) from error
+        except TelegramBadRequest as error:
+            raise PermanentError(str(error)) from error
+        except TelegramAPIError as error:
+            raise TransientError(str(error)) from error
+
+    async def send_message(self, chat_id: int, text: str, buttons: Keyboard) -> int:
+        message = await self._call(self.bot.send_message(chat_id, text,
+                                                         reply_markup=_markup(buttons)))
+        return int(message.message_id)
+
+    async def edit_message(self, chat_id: int, message_id: int, text: str,
+                           buttons: Keyboard) -> None:
+        await self._call(self.bot.edit_message_text(text=text, chat_id=chat_id,
+                                                    message_id=message_id,
+                                                    reply_markup=_markup(buttons)))
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes,
+                            caption: str) -> None:
+        await self._call(self.bot.send_document(chat_id, BufferedInputFile(data, filename),
+                                                caption=caption or None))
+
+    async def send_photo(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        await self._call(self.bot.send_photo(chat_id, BufferedInputFile(data, filename),
+                                             caption=caption or None))
+
+    async def answer_callback(self, callback_id: str, text: str | None) -> None:
+        await self._call(self.bot.answer_callback_query(callback_id, text=text))
+
+
+def make_bot(token: str, api_base: str) -> Bot:
+    """A Bot that calls ``<api_base>/bot<token>/<method>`` with HTML parse mode."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def make_dispatcher(core: BotCore) -> Dispatcher:
+    """A dispatcher whose single router hands every message and button tap to the engine."""
+    router = Router(name="greenbot")
+
+    @router.message()
+    async def on_message(message: Message) -> None:
+        """Any message: text goes to the engine; other content gets a polite reply."""
+        user = message.from_user
+        await core.on_message(message.chat.id, user.id if user else message.chat.id,
+                              message.text or message.caption,
+                              user.language_code if user else None)
+
+    @router.callback_query()
+    async def on_callback(query: CallbackQuery) -> None:
+        """A tapped button; always answered, even when the data is forged."""
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        message_id = message.message_id if message is not None else None
+        await core.on_callback(chat_id, query.from_user.id, message_id, query.data, query.id,
+                               query.from_user.language_code)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+async def check_bot(bot: Bot, api_base: str) -> None:
+    """getMe once before serving, so a bad token or an unreachable server is one clear line."""
+    try:
+        me = await bot.get_me()
+    except TelegramUnauthorizedError as error:
+        await bot.session.close()
+        raise StartupError("the bot token was refused by Telegram (401 Unauthorized)") from error
+    except (TimeoutError, TelegramAPIError, OSError) as error:
+        await bot.session.close()
+        raise StartupError(f"cannot reach the Bot API at {api_base}: {error}") from error
+    log.info("serving as @%s (aiogram)", me.username)
+
+
+async def set_commands(bot: Bot, core: BotCore) -> None:
+    """Publish the command menu in Chinese (also the default) and English; never fatal."""
+    lists = core.command_lists()
+    for lang_code in (None, "zh", "en"):
+        commands = [BotCommand(command=name, description=text)
+                    for name, text in lists[lang_code or "zh"]]
+        try:
+            await bot.set_my_commands(commands, language_code=lang_code)
+        except (TimeoutError, TelegramAPIError) as error:
+            log.warning("setMyCommands (%s) refused: %s; serving anyway", lang_code, error)
+            return
+
+
+async def run_polling(engine: Engine, token: str, api_base: str, *,
+                      stop: asyncio.Event | None = None, polling_timeout: int = 10,
+                      background: list[Any] | None = None) -> None:
+    """Serve with long polling until ``stop`` is set (or the process is interrupted)."""
+    bot = make_bot(token, api_base)
+    await check_bot(bot, api_base)
+    core = BotCore(engine, AiogramPort(bot))
+    dispatcher = make_dispatcher(core)
+    await set_commands(bot, core)
+    tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
+    polling = asyncio.create_task(dispatcher.start_polling(
+        bot, polling_timeout=polling_timeout, handle_signals=stop is None,
+        close_bot_session=True, allowed_updates=["message", "callback_query"],
+    ))
+    try:
+        if stop is None:
+            await polling
+        else:
+            stopper = asyncio.create_task(stop.wait())
+            await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if not polling.done():
+                await dispatcher.stop_polling()
+                await polling
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await bot.session.close()
+
+
+async def run_webhook(engine: Engine, token: str, api_base: str, url: str, host: str,
+                      port: int, background: list[Any] | None = None) -> None:
+    """Serve a webhook at ``url`` (Telegram must reach it), listening on ``host:port``."""
+    from urllib.parse import urlparse
+
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    bot = make_bot(token, api_base)
+    core = BotCore(engine, AiogramPort(bot))
+    dispatcher = make_dispatcher(core)
+    await set_commands(bot, core)
+    await bot.set_webhook(url, allowed_updates=["message", "callback_query"])
+    app = web.Application()
+    handler = SimpleRequestHandler(dispatcher=dispatcher, bot=bot)
+    handler.register(app, path=urlparse(url).path or "/")
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
+    log.info("webhook %s listening on %s:%d", url, host, port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await runner.cleanup()
+        await bot.session.close()

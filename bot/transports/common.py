@@ -1,0 +1,62 @@
+"""What both Telegram engines share: events in, replies out, blocked chats, command lists."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from bot.engine import Engine, Incoming
+from bot.render import LANGS, label
+from bot.transports.outbox import Outbox, Sleep, TelegramPort
+
+log = logging.getLogger(__name__)
+
+
+class BotCore:
+    """The framework-free half of a Telegram engine."""
+
+    def __init__(self, engine: Engine, port: TelegramPort, *, sleep: Sleep = asyncio.sleep,
+                 on_blocked: Callable[[int], None] | None = None) -> None:
+        self.engine = engine
+        self.extra_on_blocked = on_blocked
+        self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep)
+        rows = engine.services.db.execute("select chat_id from chats where blocked = 1")
+        self.blocked: set[int] = {row[0] for row in rows.fetchall()}
+
+    def _blocked(self, chat_id: int) -> None:
+        self.blocked.add(chat_id)
+        self.engine.chats.set_blocked(chat_id, True)
+        if self.extra_on_blocked is not None:
+            self.extra_on_blocked(chat_id)
+
+    def _seen(self, chat_id: int) -> None:
+        # A user who writes again has unblocked the bot.
+        if chat_id in self.blocked:
+            self.blocked.discard(chat_id)
+            self.engine.chats.set_blocked(chat_id, False)
+
+    async def on_message(self, chat_id: int, user_id: int, text: str | None,
+                         lang_code: str | None) -> None:
+        self._seen(chat_id)
+        reply = self.engine.handle(Incoming(chat_id, user_id, text=text, lang_code=lang_code))
+        await self.outbox.deliver(chat_id, reply)
+
+    async def on_callback(self, chat_id: int, user_id: int, message_id: int | None,
+                          data: str | None, callback_id: str, lang_code: str | None) -> None:
+        self._seen(chat_id)
+        reply = self.engine.handle(Incoming(chat_id, user_id, button=data or "",
+                                            lang_code=lang_code, message_id=message_id))
+        await self.outbox.deliver(chat_id, reply, message_id=message_id, callback_id=callback_id)
+
+    def command_lists(self) -> dict[str, list[tuple[str, str]]]:
+        """``{lang: [(command, description)]}`` for setMyCommands in each language."""
+        return {
+            lang: [(c.name, label(c.description_key, lang)[:256])
+                   for c in self.engine.public_commands() if c.description_key]
+            for lang in LANGS
+        }
+
+
+class StartupError(RuntimeError):
+    """The engine cannot start (token refused, server unreachable): one line for the user."""

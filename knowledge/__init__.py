@@ -1,0 +1,1 @@
+"""The knowledge base as data: articles.yaml and indicators.yaml, loaded by bot.knowledge."""

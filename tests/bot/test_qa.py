@@ -1,0 +1,130 @@
+"""Q&A: explicit references, ranking quality on question sets, honest refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answer import answer_text
+from bot.qa import MAX_HITS, QuestionError, check_question, default_index
+
+DATA = Path(__file__).parent / "data"
+
+
+def _questions(name: str) -> list[dict]:  # type: ignore[type-arg]
+    path = DATA / name
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def _measure(questions: list[dict]) -> tuple[float, float, list[str]]:  # type: ignore[type-arg]
+    index = default_index()
+    top1 = top3 = 0
+    misses: list[str] = []
+    for case in questions:
+        result = index.ask(case["q"])
+        refs = [hit.ref for hit in result.hits]
+        if not case["expect"]:
+            ok = not result.in_scope and not refs
+            top1 += ok
+            top3 += ok
+        else:
+            ok = bool(refs) and refs[0] in case["expect"]
+            top1 += ok
+            top3 += any(ref in case["expect"] for ref in refs[:3])
+        if not ok:
+            misses.append(f"{case['q']} -> {refs[:3]} (want {case['expect']})")
+    return top1 / len(questions), top3 / len(questions), misses
+
+
+@pytest.mark.parametrize("name", ["qa_dev.yaml", "qa_extra.yaml"])
+def test_quality_bar(name: str) -> None:
+    questions = _questions(name)
+    if not questions:
+        pytest.skip(f"{name} not present")
+    top1, top3, misses = _measure(questions)
+    assert top1 >= 0.95, "\n".join(misses)
+    assert top3 >= 0.98, "\n".join(misses)
+
+
+def test_every_out_of_scope_question_is_refused() -> None:
+    for name in ("qa_dev.yaml", "qa_extra.yaml"):
+        for case in _questions(name):
+            if not case["expect"]:
+                result = default_index().ask(case["q"])
+                assert not result.in_scope and not result.hits, case["q"]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("第十一条", "art-11"), ("第11条", "art-11"), ("11条怎么规定的", "art-11"),
+        ("第十一条第六项", "art-11.6"), ("article 11", "art-11"), ("art. 11", "art-11"),
+        ("Art 11(6)", "art-11.6"), ("第二十一条", "art-21"), ("ind-14", "ind-14"),
+        ("指标14", "ind-14"), ("可再生能源利用率", "ind-15"), ("工厂容积率", "ind-1"),
+    ],
+)
+def test_explicit_references(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first
+    assert len(result.hits) <= MAX_HITS
+
+
+def test_a_colloquial_question_quotes_the_item_and_names_the_article() -> None:
+    result = default_index().ask("老赖能申报绿色工厂吗")
+    assert result.hits[0].ref == "art-11"
+    assert result.quote_ref == "art-11.6"
+    text = answer_text(result, "zh")
+    assert "（六）失信被执行人；" in text and "第十一条" in text
+
+
+def test_silence_is_admitted_and_the_nearest_article_cited() -> None:
+    result = default_index().ask("成为绿色工厂能拿多少钱补贴")
+    assert result.hits[0].ref == "art-20"
+    assert any("没有规定" in note for note in result.notes)
+    cutoffs = default_index().ask("多少分算三级工厂")
+    assert cutoffs.hits[0].ref == "art-4"
+    assert any("分数线" in note for note in cutoffs.notes)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["明天会下雨吗", "How do I cook rice?", "你好", "高新技术企业认定需要什么条件",
+     "个人所得税怎么算", "讲个笑话"],
+)
+def test_out_of_scope(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and result.hits == ()
+    assert "/prescreen" in answer_text(result, "zh")
+
+
+def test_an_article_beyond_21_is_not_invented() -> None:
+    result = default_index().ask("第三十条")
+    assert not result.in_scope and result.out_of_range == 30
+    assert "二十一条" in answer_text(result, "zh")
+
+
+def test_english_answer_quotes_the_chinese_text() -> None:
+    result = default_index().ask("Our factory is moving to a new site. Do we need a review?", "en")
+    assert result.hits[0].ref == "art-14"
+    text = answer_text(result, "en")
+    assert "厂区迁址" in text and "Article 14" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("", "empty"), ("   \n", "empty"), ("x" * 10_000, "too_long"), ("😀😀？！", "no_words"),
+     ("\x00\x07\x1b", "empty")],
+)
+def test_unusable_questions(text: str, code: str) -> None:
+    with pytest.raises(QuestionError) as caught:
+        check_question(text)
+    assert caught.value.code == code
+    assert default_index().ask(text).problem == code
+
+
+def test_control_characters_are_dropped_not_fatal() -> None:
+    result = default_index().ask("第十\x00一条\x1b")
+    assert result.hits[0].ref == "art-11"

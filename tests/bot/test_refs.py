@@ -1,0 +1,33 @@
+"""Reading references as people type them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.refs import cn_numeral, parse_ref, ref_label
+
+
+@pytest.mark.parametrize(
+    ("typed", "ref"),
+    [
+        ("11", "art-11"), ("art-11", "art-11"), ("Art. 11", "art-11"), ("article 11", "art-11"),
+        ("11.6", "art-11.6"), ("11(6)", "art-11.6"), ("Art 11(6)", "art-11.6"),
+        ("第十一条", "art-11"), ("第11条", "art-11"), ("11条", "art-11"),
+        ("第十一条第六项", "art-11.6"), ("ind-14", "ind-14"), ("indicator 3", "ind-3"),
+        ("ｉｎｄ－１４", "ind-14"),
+    ],
+)
+def test_parse_ref(typed: str, ref: str) -> None:
+    assert parse_ref(typed) == ref
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "第条", "ind-14.2", "11..6"])
+def test_not_a_reference(typed: str) -> None:
+    assert parse_ref(typed) is None
+
+
+def test_labels() -> None:
+    assert [cn_numeral(n) for n in (1, 10, 11, 20, 21)] == ["一", "十", "十一", "二十", "二十一"]
+    assert ref_label("art-11.6") == "第十一条第（六）项"
+    assert ref_label("art-11.6", "en") == "Article 11(6)"
+    assert ref_label("ind-14") == "附表指标14"
