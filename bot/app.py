@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from bot.engine import Dialog, Engine, Router, Services
 from bot.handlers import admin, article, ask, cancel, forget, lang, start
+from bot.reminders.store import ReminderStore
 from bot.storage import open_database
+
+if TYPE_CHECKING:
+    from bot.transports.outbox import TelegramPort
 
 
 def routers() -> list[Router]:
@@ -20,12 +26,32 @@ def dialogs() -> list[Dialog]:
     return [forget.ForgetDialog()]
 
 
-def reminder_jobs(engine: Engine) -> list[Any]:
-    """Background jobs a Telegram engine runs beside polling (each takes the TelegramPort)."""
-    return []
+Job = Callable[["TelegramPort"], Awaitable[Any]]
+
+
+def reminder_jobs(engine: Engine) -> list[Job]:
+    """The reminder delivery loop, run by a Telegram engine beside polling."""
+
+    async def deliver(port: TelegramPort) -> None:
+        from bot.reminders.clock import SystemClock
+        from bot.reminders.delivery import run_forever
+        from bot.transports.common import PortSender
+
+        extras = engine.services.extras
+        await run_forever(extras["reminders"], PortSender(port), SystemClock(), asyncio.Event(),
+                          wake_event=extras["reminders_wake"])
+
+    return [deliver]
 
 
 def build_engine(db_path: str, admins: frozenset[int] = frozenset()) -> Engine:
-    """An engine over the SQLite file at ``db_path`` (``:memory:`` in tests)."""
-    services = Services(db=open_database(db_path), admins=admins)
+    """An engine over the SQLite file at ``db_path`` (``:memory:`` in tests).
+
+    The reminder store shares the database: one file holds everything about a chat, and
+    /forget can delete it all in one place."""
+    db = open_database(db_path)
+    services = Services(db=db, admins=admins)
+    services.extras["reminders"] = ReminderStore(db)
+    # Set after an enrolment plans a reminder for "now", so the loop sends it at once.
+    services.extras["reminders_wake"] = asyncio.Event()
     return Engine(services, routers(), dialogs())

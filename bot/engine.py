@@ -310,6 +310,15 @@ class Engine:
         ctx.log(f"flow:{name}:start")
         return self._apply(ctx, dialog.start(ctx, args))
 
+    def switch_dialog(self, ctx: Context, name: str, args: str = "") -> Step:
+        """From inside a dialog step: end this flow and start ``name`` (the quick score
+        hands over to the pre-screen with the estimated grade as ``args``)."""
+        if ctx.chat.flow:
+            ctx.log(f"flow:{ctx.chat.flow}:end")
+        ctx.chat.flow, ctx.chat.state = name, {}
+        ctx.log(f"flow:{name}:start")
+        return self.dialogs[name].start(ctx, args)
+
     def menu_entries(self) -> list[tuple[str, str]]:
         """(menu key, label key) of the main menu, Q&A first then the flows as registered."""
         entries = [("qa", "menu.qa")]

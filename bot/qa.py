@@ -88,6 +88,7 @@ _EN_STOP = frozenset(
 
 _SUB_MAX = 8  # longest term looked up through the question's substring table
 _NEAR = 0.75  # a term found with words inserted, or cut short, counts this much
+_NEAR_SHORT = 0.6  # a two- or three-character term split by a word or two (改了个名字)
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 
 
@@ -109,19 +110,40 @@ def _all_starts(text: str, term: str) -> list[int]:
 
 
 def _near_match(term: str, positions: dict[str, list[int]]) -> _Match | None:
-    """Where a term of four or more characters is found split or cut short, if it is."""
-    for cut in range(2, len(term) - 1):
+    """Where a term is found split by inserted words (撤销…资格, 改了个名字 for 改名) or cut
+    short (主营业务 for 主营业务变更), if it is."""
+    shortest_piece = 1 if len(term) <= 3 else 2
+    max_gap = 2 if len(term) <= 3 else 6
+    for cut in range(shortest_piece, len(term) - shortest_piece + 1):
         head, tail = term[:cut], term[cut:]
-        for start in positions.get(head, ()):
+        if len(term) <= 3 and (head in _FUNCTION_CHARS or tail in _FUNCTION_CHARS):
+            continue
+        for start in positions.get(head, ()) if len(head) > 1 else _char_starts(positions, head):
             gap_from = start + len(head)
-            ends = [t for t in positions.get(tail, ()) if gap_from < t <= gap_from + 6]
+            tails = (positions.get(tail, ()) if len(tail) > 1
+                     else _char_starts(positions, tail))
+            ends = [t for t in tails if gap_from < t <= gap_from + max_gap]
             if ends:
-                return _Match(_NEAR, start, ends[0] + len(tail))
+                factor = _NEAR if len(term) > 3 else _NEAR_SHORT
+                return _Match(factor, start, ends[0] + len(tail))
+    if len(term) < 4:
+        return None
     longest = max((n for n in range(len(term) - 1, 2, -1) if term[:n] in positions), default=0)
-    if longest >= 0.6 * len(term):
-        start = positions[term[:longest]][0]
+    prefix = term[:longest]
+    content = sum(1 for ch in prefix if ch not in _FUNCTION_CHARS)
+    if longest >= 0.6 * len(term) and content >= 3:
+        start = positions[prefix][0]
         return _Match(_NEAR * longest / len(term), start, start + longest)
     return None
+
+
+def _char_starts(positions: dict[str, list[int]], char: str) -> list[int]:
+    """Where a single character occurs, read off the two-character table."""
+    starts = {p for gram, places in positions.items() if len(gram) == 2 and gram[0] == char
+              for p in places}
+    starts |= {p + 1 for gram, places in positions.items() if len(gram) == 2
+               and gram[1] == char for p in places}
+    return sorted(starts)
 
 
 def _gapped(parts: list[str], words: list[str]) -> bool:
@@ -335,7 +357,8 @@ class QAIndex:
         # Longest first, so that 失信被执行人 is taken before 失信.
         self.zh_terms_sorted = sorted(self.zh_weight, key=len, reverse=True)
         self.zh_fuzzy_terms = [t for t in self.zh_terms_sorted
-                               if len(t) >= 4 and t not in self.weak and t.isalpha()]
+                               if len(t) >= 2 and t not in self.weak and t.isalpha()
+                               and has_cjk(t)]
         self.en_terms_sorted = sorted(self.en_weight, key=lambda t: len(t.split()), reverse=True)
 
     def _english_vocabulary(self) -> frozenset[str]:
@@ -399,7 +422,7 @@ class QAIndex:
                     swallowed.add(term)
         used_parts: set[str] = set()
         for term in self.zh_fuzzy_terms:
-            if term in found or term in swallowed or term[:2] not in positions:
+            if term in found or term in swallowed or (len(term) > 3 and term[:2] not in positions):
                 continue
             near = _near_match(term, positions)
             if near is None:
@@ -554,7 +577,7 @@ class QAIndex:
             Hit(ref=ref, title=self.kb.title(ref, lang), score=round(score, 3))
             for ref, score in ranked[:MAX_HITS]
         )
-        quote = hits[0].ref
+        quote = explicit[0] if explicit else hits[0].ref
         if quote.startswith("art-") and "." not in quote and not explicit:
             quote = self._best_item(quote, zh_found, en_found) or quote
         notes = tuple(self._silences(quote, text, lang))
@@ -565,10 +588,12 @@ class QAIndex:
     ) -> list[tuple[str, float]]:
         ranked: list[tuple[str, float]] = []
         for position, ref in enumerate(explicit):
-            ranked.append((ref, _EXPLICIT_SCORE - position))
+            # An item is cited with its article first (第十一条第六项 is Article 11, item 6);
+            # the answer still quotes just the item.
             parent = ref.split(".", 1)[0]
             if parent != ref and parent not in explicit:
-                ranked.append((parent, _EXPLICIT_SCORE - position - 0.5))
+                ranked.append((parent, _EXPLICIT_SCORE - position))
+            ranked.append((ref, _EXPLICIT_SCORE - position - 0.5))
         seen = {ref for ref, _ in ranked}
         entry = self.kb.get(explicit[0])
         related = list(getattr(entry, "refs", []))

@@ -32,13 +32,31 @@ def register(subparsers: Any) -> None:
 
 
 def make_sender(settings: Any) -> Any:
-    """The Telegram sender for ``--once``: a :class:`bot.reminders.delivery.Sender` built from
-    ``settings`` (:class:`bot.config.Settings`: token, API base).
-
-    Placeholder until a Telegram transport provides one."""
+    """The Telegram sender for ``--once``: aiogram's HTTP client behind the same port and
+    error mapping as the running bot. The caller closes it with ``await sender.close()``."""
     from bot.cli.common import CliError
+    from bot.config import ConfigError
 
-    raise CliError("Telegram sending is not wired yet")
+    try:
+        token = settings.require_token()
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    from bot.transports.aiogram_runner import AiogramPort, make_bot
+    from bot.transports.common import PortSender
+
+    bot = make_bot(token, settings.api_base)
+    sender = PortSender(AiogramPort(bot))
+    sender.close = bot.session.close  # type: ignore[attr-defined]
+    return sender
+
+
+async def _send_once(store: Any, sender: Any, clock: Any) -> Any:
+    from bot.reminders.delivery import run_once
+
+    try:
+        return await run_once(store, sender, clock)
+    finally:
+        await sender.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,9 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
                 sys.stdout.write(render_due_text(due, now, args.lang) + "\n")
             return 0
-        from bot.reminders.delivery import run_once
-
-        stats = asyncio.run(run_once(store, sender, clock))
+        stats = asyncio.run(_send_once(store, sender, clock))
         if args.json:
             print_json(stats.as_dict())
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import time
 
 from bot.engine import Engine, Incoming
 from bot.render import LANGS, label
@@ -13,13 +13,27 @@ from bot.transports.outbox import Outbox, Sleep, TelegramPort
 log = logging.getLogger(__name__)
 
 
+class PortSender:
+    """The reminder loop's :class:`~bot.reminders.delivery.Sender` over a Telegram port, whose
+    errors are already those the loop understands."""
+
+    def __init__(self, port: TelegramPort) -> None:
+        self.port = port
+
+    async def send_text(self, chat_id: int, html: str) -> None:
+        await self.port.send_message(chat_id, html, ())
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes,
+                            caption: str) -> None:
+        await self.port.send_document(chat_id, filename, data, caption)
+
+
 class BotCore:
     """The framework-free half of a Telegram engine."""
 
-    def __init__(self, engine: Engine, port: TelegramPort, *, sleep: Sleep = asyncio.sleep,
-                 on_blocked: Callable[[int], None] | None = None) -> None:
+    def __init__(self, engine: Engine, port: TelegramPort, *,
+                 sleep: Sleep = asyncio.sleep) -> None:
         self.engine = engine
-        self.extra_on_blocked = on_blocked
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep)
         rows = engine.services.db.execute("select chat_id from chats where blocked = 1")
         self.blocked: set[int] = {row[0] for row in rows.fetchall()}
@@ -27,14 +41,18 @@ class BotCore:
     def _blocked(self, chat_id: int) -> None:
         self.blocked.add(chat_id)
         self.engine.chats.set_blocked(chat_id, True)
-        if self.extra_on_blocked is not None:
-            self.extra_on_blocked(chat_id)
+        reminders = self.engine.services.extras.get("reminders")
+        if reminders is not None:
+            reminders.deactivate_chat(chat_id, time.time())
 
     def _seen(self, chat_id: int) -> None:
-        # A user who writes again has unblocked the bot.
+        # A user who writes again has unblocked the bot: replies and reminders resume.
         if chat_id in self.blocked:
             self.blocked.discard(chat_id)
             self.engine.chats.set_blocked(chat_id, False)
+            reminders = self.engine.services.extras.get("reminders")
+            if reminders is not None:
+                reminders.reactivate_chat(chat_id, time.time())
 
     async def on_message(self, chat_id: int, user_id: int, text: str | None,
                          lang_code: str | None) -> None:
