@@ -88,6 +88,11 @@ _EN_STOP = frozenset(
 
 _SUB_MAX = 8  # longest term looked up through the question's substring table
 _NEAR = 0.75  # a term found with words inserted, or cut short, counts this much
+_CLEARLY_OURS = 4.5  # weight of specific terms that keeps a question ours although it names another topic
+_PLACES = "上海|天津|河北|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西"
+_OTHER_RULES = re.compile(
+    rf"(?:{_PLACES})(?:市|省)?[^，。？?,]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
+)
 _NEAR_SHORT = 0.6  # a two- or three-character term split by a word or two (改了个名字)
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 
@@ -118,11 +123,9 @@ def _near_match(term: str, positions: dict[str, list[int]]) -> _Match | None:
         head, tail = term[:cut], term[cut:]
         if len(term) <= 3 and (head in _FUNCTION_CHARS or tail in _FUNCTION_CHARS):
             continue
-        for start in positions.get(head, ()) if len(head) > 1 else _char_starts(positions, head):
+        for start in positions.get(head, ()):
             gap_from = start + len(head)
-            tails = (positions.get(tail, ()) if len(tail) > 1
-                     else _char_starts(positions, tail))
-            ends = [t for t in tails if gap_from < t <= gap_from + max_gap]
+            ends = [t for t in positions.get(tail, ()) if gap_from < t <= gap_from + max_gap]
             if ends:
                 factor = _NEAR if len(term) > 3 else _NEAR_SHORT
                 return _Match(factor, start, ends[0] + len(tail))
@@ -135,15 +138,6 @@ def _near_match(term: str, positions: dict[str, list[int]]) -> _Match | None:
         start = positions[prefix][0]
         return _Match(_NEAR * longest / len(term), start, start + longest)
     return None
-
-
-def _char_starts(positions: dict[str, list[int]], char: str) -> list[int]:
-    """Where a single character occurs, read off the two-character table."""
-    starts = {p for gram, places in positions.items() if len(gram) == 2 and gram[0] == char
-              for p in places}
-    starts |= {p + 1 for gram, places in positions.items() if len(gram) == 2
-               and gram[1] == char for p in places}
-    return sorted(starts)
 
 
 def _gapped(parts: list[str], words: list[str]) -> bool:
@@ -243,6 +237,7 @@ class _Doc:
 class _Scope:
     weak: frozenset[str]
     other_topics: tuple[str, ...]
+    other_questions: tuple[str, ...]
     core: tuple[str, ...]
 
 
@@ -255,9 +250,12 @@ def _load_scope() -> _Scope:
     def key(word: str) -> str:
         return normalize(word) if has_cjk(word) else _en_key(word)
 
-    weak = {normalize(w) for w in data["weak"]} | {_en_key(w) for w in data["weak"]}
-    return _Scope(frozenset(weak), tuple(key(w) for w in data["other_topics"]),
-                  tuple(key(w) for w in data["core"]))
+    names = ("weak", "other_topics", "other_questions", "core")
+    words = {name: [str(w) for w in data[name]] for name in names}
+    weak = {normalize(w) for w in words["weak"]} | {_en_key(w) for w in words["weak"]}
+    return _Scope(frozenset(weak), tuple(key(w) for w in words["other_topics"]),
+                  tuple(key(w) for w in words["other_questions"]),
+                  tuple(key(w) for w in words["core"]))
 
 
 class QAIndex:
@@ -267,6 +265,7 @@ class QAIndex:
         self.kb = kb
         scope = _load_scope()
         self.weak, self.other_topics, self.core = scope.weak, scope.other_topics, scope.core
+        self.other_questions = scope.other_questions
         self.docs: dict[str, _Doc] = {}
         self.item_docs: dict[str, _Doc] = {}
         for article in kb.articles.values():
@@ -356,10 +355,21 @@ class QAIndex:
         self.en_weight = {t: specificity(t, df, 2 * len(t.split())) for t, df in en_df.items()}
         # Longest first, so that 失信被执行人 is taken before 失信.
         self.zh_terms_sorted = sorted(self.zh_weight, key=len, reverse=True)
-        self.zh_fuzzy_terms = [t for t in self.zh_terms_sorted
-                               if len(t) >= 2 and t not in self.weak and t.isalpha()
-                               and has_cjk(t)]
+        self.zh_rank = {term: rank for rank, term in enumerate(self.zh_terms_sorted)}
+        self.zh_long_terms = [t for t in self.zh_terms_sorted if len(t) > _SUB_MAX]
+        # Terms that may be found near rather than exactly, by what a question must contain
+        # for them to be: a long term's first two characters, a short term's last one.
+        self.zh_near_index: dict[str, list[str]] = {}
+        for term in self.zh_terms_sorted:
+            if len(term) >= 2 and term not in self.weak and term.isalpha() and has_cjk(term):
+                key = term[:2] if len(term) > 3 else term[-1]
+                self.zh_near_index.setdefault(key, []).append(term)
+        self._df_cache: dict[str, int] = {}
         self.en_terms_sorted = sorted(self.en_weight, key=lambda t: len(t.split()), reverse=True)
+        self.en_rank = {term: rank for rank, term in enumerate(self.en_terms_sorted)}
+        self.en_by_first: dict[str, list[str]] = {}
+        for term in self.en_terms_sorted:
+            self.en_by_first.setdefault(term.split()[0], []).append(term)
 
     def _english_vocabulary(self) -> frozenset[str]:
         texts: list[str] = []
@@ -403,13 +413,16 @@ class QAIndex:
         longer one's), then near ones, which count less: a term split by inserted words
         (撤销…资格 in 撤销绿色工厂资格) or cut short (主营业务 for 主营业务变更)."""
         positions: dict[str, list[int]] = {}
-        for size in range(2, _SUB_MAX + 1):
+        for size in range(1, _SUB_MAX + 1):
             for start in range(len(text) - size + 1):
                 positions.setdefault(text[start : start + size], []).append(start)
         spans: list[tuple[int, int]] = []
         found: dict[str, _Match] = {}
         swallowed: set[str] = set()
-        for term in self.zh_terms_sorted:
+        # Look the question's own substrings up, rather than every term in the question.
+        candidates = [t for t in positions if t in self.zh_rank]
+        candidates += [t for t in self.zh_long_terms if t in text]
+        for term in sorted(candidates, key=self.zh_rank.__getitem__):
             starts = positions.get(term) if len(term) <= _SUB_MAX else _all_starts(text, term)
             for start in starts or ():
                 end = start + len(term)
@@ -418,11 +431,12 @@ class QAIndex:
                     found[term] = _Match(1.0, start, end)
                     break
             else:
-                if starts:
-                    swallowed.add(term)
+                swallowed.add(term)
         used_parts: set[str] = set()
-        for term in self.zh_fuzzy_terms:
-            if term in found or term in swallowed or (len(term) > 3 and term[:2] not in positions):
+        near_candidates = {t for key in positions if len(key) <= 2
+                           for t in self.zh_near_index.get(key, ())}
+        for term in sorted(near_candidates, key=self.zh_rank.__getitem__):
+            if term in found or term in swallowed:
                 continue
             near = _near_match(term, positions)
             if near is None:
@@ -437,7 +451,9 @@ class QAIndex:
         return found
 
     def _text_df(self, part: str) -> int:
-        return sum(1 for text in self.plain_texts if part in text)
+        if part not in self._df_cache:
+            self._df_cache[part] = sum(1 for text in self.plain_texts if part in text)
+        return self._df_cache[part]
 
     def _match_en(self, text: str) -> dict[str, float]:
         """English phrases on stemmed words; a phrase may have a word or two inserted
@@ -445,7 +461,9 @@ class QAIndex:
         words = [_stem(w) for w in _EN_WORD.findall(text)]
         taken = [False] * len(words)
         found: dict[str, float] = {}
-        for term in self.en_terms_sorted:
+        present = set(words)
+        candidates = [t for first in present for t in self.en_by_first.get(first, ())]
+        for term in sorted(candidates, key=self.en_rank.__getitem__):
             parts = term.split()
             size = len(parts)
             if size == 1 and parts[0] in _EN_STOP:
@@ -616,18 +634,34 @@ class QAIndex:
         if not scores:
             return False
         matched = [*zh_found, *en_found]
+        if _OTHER_RULES.search(text):
+            return False  # another jurisdiction's own rules (上海市绿色工厂评价办法)
+        if self._contains_any(text, self.other_questions):
+            return False  # a question the measures never answer (what a certification costs)
         other = self._other_topics_in(text)
         if other:
-            # Another subject is named: ours only if our subject is named too, outside it.
+            # Another subject is named (新能源汽车, 天气): ours only if our subject is named
+            # too, or the rest of the question is plainly about these measures.
             rest = text
             for topic in other:
                 rest = rest.replace(topic, " ")
-            return self._names_core(rest)
+            if self._names_core(rest):
+                return True
+            _, rest_zh, rest_en = self._rank(rest)
+            strong = sum(self.zh_weight[t] * m.factor for t, m in rest_zh.items()
+                         if t not in self.weak)
+            strong += sum(self.en_weight[t] * f for t, f in rest_en.items() if t not in self.weak)
+            return strong >= _CLEARLY_OURS
         if any(term not in self.weak for term in matched):
             return max(scores.values()) >= _MIN_SCORE
         if matched:
             return self._names_core(text) or not self._foreign(text, zh_found)
         return self._quotes_text(text)
+
+    @staticmethod
+    def _contains_any(text: str, phrases: tuple[str, ...]) -> bool:
+        stems = _en_key(text)
+        return any(p in text if has_cjk(p) else f" {p} " in f" {stems} " for p in phrases)
 
     def _other_topics_in(self, text: str) -> list[str]:
         stems = set(_en_key(text).split())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 
 from bot.engine import Engine, Incoming
 from bot.render import LANGS, label
@@ -35,6 +37,8 @@ class BotCore:
                  sleep: Sleep = asyncio.sleep) -> None:
         self.engine = engine
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
         rows = engine.services.db.execute("select chat_id from chats where blocked = 1")
         self.blocked: set[int] = {row[0] for row in rows.fetchall()}
 
@@ -46,26 +50,49 @@ class BotCore:
             reminders.deactivate_chat(chat_id, time.time())
 
     def _seen(self, chat_id: int) -> None:
-        # A user who writes again has unblocked the bot: replies and reminders resume.
+        # A user who writes again has unblocked the bot: replies and reminders resume. The
+        # block may also have been seen by the reminder loop only (a 403 on a reminder).
+        reminders = self.engine.services.extras.get("reminders")
         if chat_id in self.blocked:
             self.blocked.discard(chat_id)
             self.engine.chats.set_blocked(chat_id, False)
-            reminders = self.engine.services.extras.get("reminders")
-            if reminders is not None:
-                reminders.reactivate_chat(chat_id, time.time())
+        elif reminders is None or not reminders.is_blocked(chat_id):
+            return
+        if reminders is not None and reminders.reactivate_chat(chat_id, time.time()):
+            wake = self.engine.services.extras.get("reminders_wake")
+            if wake is not None:
+                wake.set()  # reminders whose time has come go out now
+
+    @contextlib.asynccontextmanager
+    async def _in_turn(self, chat_id: int) -> AsyncIterator[None]:
+        """One event at a time per chat, in arrival order, so a user's replies never overtake
+        each other (aiogram handles updates concurrently); other chats are not held up."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:
+                del self._waiting[chat_id], self._locks[chat_id]
 
     async def on_message(self, chat_id: int, user_id: int, text: str | None,
                          lang_code: str | None) -> None:
-        self._seen(chat_id)
-        reply = self.engine.handle(Incoming(chat_id, user_id, text=text, lang_code=lang_code))
-        await self.outbox.deliver(chat_id, reply)
+        async with self._in_turn(chat_id):
+            self._seen(chat_id)
+            reply = self.engine.handle(Incoming(chat_id, user_id, text=text,
+                                                lang_code=lang_code))
+            await self.outbox.deliver(chat_id, reply)
 
     async def on_callback(self, chat_id: int, user_id: int, message_id: int | None,
                           data: str | None, callback_id: str, lang_code: str | None) -> None:
-        self._seen(chat_id)
-        reply = self.engine.handle(Incoming(chat_id, user_id, button=data or "",
-                                            lang_code=lang_code, message_id=message_id))
-        await self.outbox.deliver(chat_id, reply, message_id=message_id, callback_id=callback_id)
+        async with self._in_turn(chat_id):
+            self._seen(chat_id)
+            reply = self.engine.handle(Incoming(chat_id, user_id, button=data or "",
+                                                lang_code=lang_code, message_id=message_id))
+            await self.outbox.deliver(chat_id, reply, message_id=message_id,
+                                      callback_id=callback_id)
 
     def command_lists(self) -> dict[str, list[tuple[str, str]]]:
         """``{lang: [(command, description)]}`` for setMyCommands in each language."""
