@@ -6,8 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.dialogs.prescreen import PrescreenDialog
+from bot.dialogs.remind import RemindDialog
+from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
-from bot.handlers import admin, article, ask, cancel, forget, lang, start
+from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, start
 from bot.reminders.store import ReminderStore
 from bot.storage import open_database
 
@@ -18,12 +21,12 @@ if TYPE_CHECKING:
 def routers() -> list[Router]:
     """Every feature's router; the Q&A text handler last, as the catch-all."""
     return [start.router, article.router, lang.router, cancel.router, forget.router,
-            admin.router, ask.router]
+            admin.router, reminders.router, ask.router]
 
 
 def dialogs() -> list[Dialog]:
     """Every guided flow, in main-menu order."""
-    return [forget.ForgetDialog()]
+    return [PrescreenDialog(), ScoreDialog(), RemindDialog(), forget.ForgetDialog()]
 
 
 Job = Callable[["TelegramPort"], Awaitable[Any]]

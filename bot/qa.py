@@ -88,10 +88,13 @@ _EN_STOP = frozenset(
 
 _SUB_MAX = 8  # longest term looked up through the question's substring table
 _NEAR = 0.75  # a term found with words inserted, or cut short, counts this much
-_CLEARLY_OURS = 4.5  # weight of specific terms that keeps a question ours although it names another topic
-_PLACES = "上海|天津|河北|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西"
+# Weight of specific terms that keeps a question ours although it names another topic.
+_CLEARLY_OURS = 4.5
+# Another jurisdiction's own rules (上海市绿色工厂评价办法). Tianjin and Hebei are left out: the
+# measures speak of factories there (Art. 4, 9), so their questions are ours.
+_PLACES = "上海|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西"
 _OTHER_RULES = re.compile(
-    rf"(?:{_PLACES})(?:市|省)?[^，。？?,]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
+    rf"(?:{_PLACES})(?:市|省)?[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
 )
 _NEAR_SHORT = 0.6  # a two- or three-character term split by a word or two (改了个名字)
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term

@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=args.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and a Bot API URL carries the token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import build_engine, reminder_jobs
     from bot.transports.common import StartupError
 

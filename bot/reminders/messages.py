@@ -129,8 +129,11 @@ def render_preview(
     )
 
 
-def render_units(units: list[UnitView], lang: Lang = "zh") -> str:
-    """``/reminders``: the chat's units, deadlines and next reminders."""
+def render_units(
+    units: list[UnitView], lang: Lang = "zh", *, start: int = 0, total: int | None = None
+) -> str:
+    """``/reminders``: the chat's units, deadlines and next reminders. For one page of a longer
+    list, ``start`` is how many units come before it and ``total`` how many there are."""
     shown = []
     for unit in units:
         deadlines = []
@@ -153,7 +156,13 @@ def render_units(units: list[UnitView], lang: Lang = "zh") -> str:
                 "deadlines": deadlines,
             }
         )
-    return render("reminders_list.html.j2", lang, units=shown)
+    return render(
+        "reminders_list.html.j2",
+        lang,
+        units=shown,
+        start=start,
+        total=len(shown) if total is None else total,
+    )
 
 
 def render_reminder(item: DueReminder, now: float) -> str:

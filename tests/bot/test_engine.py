@@ -25,7 +25,8 @@ def labels(reply: Reply) -> dict[str, str]:
 def test_start_shows_the_main_menu(engine: Engine) -> None:
     reply = say(engine, "/start")
     assert "绿色制造单位助手" in reply.messages[0].text
-    assert labels(reply)["问答"] == "m:qa"
+    assert labels(reply) == {"问答": "m:qa", "申报预审": "m:ps", "快速评分": "m:sc",
+                             "期限提醒": "m:rm"}
 
 
 def test_language_follows_telegram_then_lang_command(engine: Engine) -> None:

@@ -1,4 +1,5 @@
-"""``greenbot remind --once``: dry run and usage errors (the Telegram sender comes later)."""
+"""``greenbot remind --once``: dry run, usage errors, the token check, sending once
+(through a test sender; tests/bot/dialogs/test_remind_telegram.py sends through the Bot API)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,41 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_pat
     assert "no such database" in capsys.readouterr().err
 
 
-def test_sending_needs_the_telegram_sender(
-    capsys: pytest.CaptureFixture[str], db_path: Path
+def test_sending_needs_a_bot_token(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
     assert main(["remind", "--once", "--db", str(db_path)]) == 2
-    assert "not wired yet" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "BOT_TOKEN" in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("BOT_TOKEN", "not-a-token")
+    assert main(["remind", "--once", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "malformed" in err and len(err.strip().splitlines()) == 1
+    store = ReminderStore(db_path)
+    assert store.status_counts()["sent"] == 0
+    store.close()
+
+
+class ClosingSender:
+    """The test sender with the ``close()`` the Telegram sender has."""
+
+    def __init__(self) -> None:
+        from .conftest import FakeSender
+
+        self.inner = FakeSender(SystemClock())  # type: ignore[arg-type]
+        self.closed = 0
+
+    async def send_text(self, chat_id: int, html: str) -> None:
+        await self.inner.send_text(chat_id, html)
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        await self.inner.send_document(chat_id, filename, data, caption)
+
+    async def close(self) -> None:
+        self.closed += 1
 
 
 def test_once_sends_through_the_sender(
@@ -59,13 +90,12 @@ def test_once_sends_through_the_sender(
 ) -> None:
     from bot.cli import remind
 
-    from .conftest import FakeSender
-
-    sender = FakeSender(SystemClock())  # type: ignore[arg-type]
+    sender = ClosingSender()
     monkeypatch.setattr(remind, "make_sender", lambda settings: sender)
     assert main(["remind", "--once", "--db", str(db_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sent"] == 1
-    assert [m.chat_id for m in sender.sent] == [5]
+    assert [m.chat_id for m in sender.inner.sent] == [5]
+    assert sender.closed == 1
     assert main(["remind", "--once", "--db", str(db_path)]) == 0
     assert "0" in capsys.readouterr().out
-    assert len(sender.sent) == 1
+    assert len(sender.inner.sent) == 1 and sender.closed == 2

@@ -1,0 +1,1 @@
+"""Guided flows (the Dialog protocol of bot.engine): one module per flow."""

@@ -1,0 +1,61 @@
+"""``greenbot run``: settings from options, environment and .env; one-line start-up errors."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.bot.transports.conftest import TOKEN
+from tests.conftest import Run
+from tests.support.fake_telegram import FakeTelegram
+
+
+def one_line_error(done: object) -> str:
+    assert done.returncode == 2, (done.stdout, done.stderr)  # type: ignore[attr-defined]
+    lines = done.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr  # type: ignore[attr-defined]
+    return lines[0]
+
+
+def test_missing_token(greenbot: Run) -> None:
+    assert "BOT_TOKEN" in one_line_error(greenbot("run"))
+
+
+@pytest.mark.parametrize("token", ["abc", "123:short", "x" * 50, "123456789:" + "!" * 35])
+def test_malformed_token(greenbot: Run, token: str) -> None:
+    assert "malformed" in one_line_error(greenbot("run", "--token", token))
+
+
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+def test_a_refused_token_is_one_line(greenbot: Run, engine: str) -> None:
+    other = "987654321:" + "C" * 35
+    with FakeTelegram(token=TOKEN) as tg:
+        done = greenbot("run", "--engine", engine, "--token", other, "--api-base", tg.base_url)
+    assert "401" in one_line_error(done)
+
+
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+def test_an_unreachable_server_is_one_line(greenbot: Run, engine: str) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = greenbot("run", "--engine", engine, "--token", TOKEN,
+                    "--api-base", f"http://127.0.0.1:{port}")
+    assert "cannot reach" in one_line_error(done)
+
+
+def test_bad_options_are_one_line(greenbot: Run) -> None:
+    one_line_error(greenbot("run", "--token", TOKEN, "--api-base", "ftp://x"))
+    one_line_error(greenbot("run", "--token", TOKEN, "--engine", "ptb", "--webhook",
+                            "https://example.org/hook"))
+    one_line_error(greenbot("run", "--token", TOKEN, "--webhook", "https://example.org/h",
+                            "--listen", "nonsense"))
+
+
+def test_settings_come_from_a_dotenv_file(greenbot: Run, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BOT_TOKEN=not-a-token\nGREENBOT_ADMINS=1,2\n")
+    assert "malformed" in one_line_error(greenbot("run"))
+    (tmp_path / ".env").write_text(f"BOT_TOKEN={TOKEN}\nGREENBOT_ADMINS=1,x\n")
+    assert "GREENBOT_ADMINS" in one_line_error(greenbot("run"))
