@@ -10,8 +10,8 @@ per deadline), then prints:
   median and p99 over repeated runs, with a small and a large backlog of due reminders;
 * the database size on disk;
 * the send rate of the real delivery loop (``run_once``, real clock, limits on: 30 messages/s
-  overall, 1/s per chat) against an in-process fake sender: no Telegram server is involved,
-  so this measures the loop and the limiter, not the network.
+  overall, 1/s per chat) through aiogram to the fake Bot API server on 127.0.0.1, and against
+  an in-process fake sender (no HTTP) to separate the loop and limiter from the wire.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import time
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -182,6 +183,55 @@ def send_rate(directory: Path, messages: int, limits: bool) -> dict[str, float]:
     }
 
 
+async def _send_over_http(store: ReminderStore, clock: SystemClock, base_url: str,
+                          token: str) -> Any:
+    from bot.transports.aiogram_runner import AiogramPort, make_bot
+    from bot.transports.common import PortSender
+
+    bot = make_bot(token, base_url)
+    try:
+        return await run_once(store, PortSender(AiogramPort(bot)), clock,
+                              limiter=RateLimiter())
+    finally:
+        await bot.session.close()
+
+
+def send_rate_fake_server(directory: Path, messages: int) -> dict[str, float]:
+    """The same run, limits on, through aiogram's HTTP client to the fake Bot API server."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.support.fake_telegram import FakeTelegram
+
+    token = "123456789:" + "R" * 35
+    path = directory / f"send-http-{messages}.sqlite3"
+    store = ReminderStore(path)
+    clock = SystemClock()
+    now = clock.now()
+    today = datetime.fromtimestamp(now, TZ).date()
+    chats = max(1, messages * 9 // 10)
+    for number in range(messages):
+        store.enrol(1_000 + number % chats, f"单位{number}", None, "review_notice",
+                    today + timedelta(days=10), now)
+    with FakeTelegram(token=token) as tg:
+        for chat in range(chats):
+            tg.register_chat(1_000 + chat)
+        start = time.monotonic()
+        stats = asyncio.run(_send_over_http(store, clock, tg.base_url, token))
+        elapsed = time.monotonic() - start
+        records = [r for r in tg.sent() if r.method == "sendMessage"]
+    store.close()
+    times = sorted(r.at for r in records)
+    by_chat: dict[int, list[float]] = {}
+    for record in records:
+        by_chat.setdefault(record.chat_id, []).append(record.at)
+    gaps = [b - a for moments in by_chat.values() for a, b in pairwise(sorted(moments))]
+    return {
+        "sent": stats.sent, "received": len(records), "elapsed": elapsed,
+        "rate": stats.sent / elapsed if elapsed else float("inf"),
+        "max_per_second": busiest_second(times),
+        "min_chat_gap": min(gaps) if gaps else float("nan"),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100_000)
@@ -226,8 +276,13 @@ def main() -> int:
         print(f"list one chat's units: median {median:.3f} ms, p99 {p99:.3f} ms")
         store.close()
 
-        print("send rate: in-process fake sender (no HTTP; the fake Telegram server run "
-              "is to come)")
+        result = send_rate_fake_server(directory, args.send)
+        print(f"send rate through aiogram to the fake Bot API server on 127.0.0.1, limits on: "
+              f"{result['sent']} sent ({result['received']} received) in "
+              f"{result['elapsed']:.2f} s = {result['rate']:.1f} msg/s; busiest second "
+              f"{result['max_per_second']}, closest two in one chat "
+              f"{result['min_chat_gap']:.3f} s")
+        print("send rate: in-process fake sender (no HTTP), to separate the loop from the wire")
         for limits in (True, False):
             result = send_rate(directory, args.send, limits)
             label = "limits on " if limits else "limits off"

@@ -269,6 +269,8 @@ class QAIndex:
         scope = _load_scope()
         self.weak, self.other_topics, self.core = scope.weak, scope.other_topics, scope.core
         self.other_questions = scope.other_questions
+        self._split_cache = {phrases: self._split(phrases) for phrases in
+                             (self.other_topics, self.other_questions, self.core)}
         self.docs: dict[str, _Doc] = {}
         self.item_docs: dict[str, _Doc] = {}
         for article in kb.articles.values():
@@ -408,6 +410,14 @@ class QAIndex:
             df.update(doc.grams.keys())
         n_docs = len(self.docs)
         self.gram_idf = {g: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for g, d in df.items()}
+        # Postings: each bigram's BM25 contribution per entry, computed once.
+        k1, b = 1.2, 0.75
+        self.gram_postings: dict[str, list[tuple[str, float]]] = {}
+        for ref, doc in self.docs.items():
+            norm = k1 * (1 - b + b * self.doc_len[ref] / self.avg_len)
+            for gram, tf in doc.grams.items():
+                weight = self.gram_idf[gram] * tf * (k1 + 1) / (tf + norm)
+                self.gram_postings.setdefault(gram, []).append((ref, weight))
 
     # matching
 
@@ -494,18 +504,10 @@ class QAIndex:
         return score
 
     def _bm25(self, text: str) -> dict[str, float]:
-        grams = set(_bigrams(text))
         scores: dict[str, float] = {}
-        k1, b = 1.2, 0.75
-        for ref, doc in self.docs.items():
-            score = 0.0
-            norm = k1 * (1 - b + b * self.doc_len[ref] / self.avg_len)
-            for gram in grams:
-                tf = doc.grams.get(gram)
-                if tf:
-                    score += self.gram_idf[gram] * tf * (k1 + 1) / (tf + norm)
-            if score:
-                scores[ref] = score
+        for gram in set(_bigrams(text)):
+            for ref, weight in self.gram_postings.get(gram, ()):
+                scores[ref] = scores.get(ref, 0.0) + weight
         return scores
 
     def _rank(
@@ -662,21 +664,34 @@ class QAIndex:
         return self._quotes_text(text)
 
     @staticmethod
-    def _contains_any(text: str, phrases: tuple[str, ...]) -> bool:
-        stems = _en_key(text)
-        return any(p in text if has_cjk(p) else f" {p} " in f" {stems} " for p in phrases)
+    def _split(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Chinese phrases as they are; English ones as stemmed word tuples."""
+        return (tuple(p for p in phrases if has_cjk(p)),
+                tuple(tuple(p.split()) for p in phrases if not has_cjk(p)))
+
+    def _contains_any(self, text: str, phrases: tuple[str, ...]) -> bool:
+        chinese, english = self._split_cache[phrases]
+        if any(p in text for p in chinese):
+            return True
+        stems = f" {_en_key(text)} "
+        return any(f" {' '.join(words)} " in stems for words in english)
 
     def _other_topics_in(self, text: str) -> list[str]:
-        stems = set(_en_key(text).split())
-        found = [t for t in self.other_topics if has_cjk(t) and t in text]
-        for topic in self.other_topics:
-            if not has_cjk(topic) and set(topic.split()) <= stems:
-                found += [w for w in _EN_WORD.findall(text) if _stem(w) in topic.split()]
+        chinese, english = self._split_cache[self.other_topics]
+        found = [t for t in chinese if t in text]
+        if english:
+            stems = set(_en_key(text).split())
+            for words in english:
+                if set(words) <= stems:
+                    found += [w for w in _EN_WORD.findall(text) if _stem(w) in words]
         return found
 
     def _names_core(self, text: str) -> bool:
+        chinese, english = self._split_cache[self.core]
+        if any(core in text for core in chinese):
+            return True
         stems = set(_en_key(text).split())
-        return any(core in text if has_cjk(core) else core in stems for core in self.core)
+        return any(words[0] in stems for words in english)
 
     def _foreign(self, text: str, zh_found: dict[str, _Match]) -> bool:
         """Made only of generic words, and the rest is a subject these measures never use

@@ -10,7 +10,6 @@ exist) is one line on stderr naming the field, exit code 2.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from bot.cli.common import CliError
@@ -32,9 +31,9 @@ def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from bot import dates, prescreen
-    from bot.cli.common import describe_validation_error, print_json
+    from bot.cli.common import describe_validation_error, load_mapping, print_json
 
-    data = load_profile(args.profile)
+    data = load_mapping(args.profile)
     try:
         profile = prescreen.Profile.model_validate(data)
     except ValidationError as error:
@@ -52,56 +51,3 @@ def run(args: argparse.Namespace) -> int:
         context = prescreen.report_context(result, args.lang)
         print(render("prescreen_result.txt.j2", args.lang, **context))
     return 0
-
-
-def _loader() -> Any:
-    """YAML as a profile wants it: dates stay text (so a bad one is reported with its field
-    name, not as a parse error) and only true/false are booleans (``yes``/``on`` are rejected)."""
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class ProfileLoader(base):  # type: ignore[misc, valid-type]
-        pass
-
-    def as_text(loader: Any, node: Any) -> Any:
-        return loader.construct_scalar(node)
-
-    def as_bool(loader: Any, node: Any) -> Any:
-        text = loader.construct_scalar(node)
-        return {"true": True, "false": False}.get(text.lower(), text)
-
-    ProfileLoader.add_constructor("tag:yaml.org,2002:timestamp", as_text)
-    ProfileLoader.add_constructor("tag:yaml.org,2002:bool", as_bool)
-    return ProfileLoader
-
-
-def load_profile(source: str) -> dict[str, Any]:
-    """The profile mapping from a YAML or JSON file, or stdin for ``-``."""
-    import yaml
-
-    from bot.cli.common import read_text
-
-    text = read_text(source)
-    name = "stdin" if source == "-" else source
-    if not text.strip():
-        raise CliError(f"{name}: empty input")
-    try:
-        if text.lstrip().startswith(("{", "[")):
-            data = json.loads(text)
-        else:
-            data = yaml.load(text, Loader=_loader())
-    except json.JSONDecodeError as error:
-        raise CliError(f"{name}: invalid JSON at line {error.lineno}: {error.msg}") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise CliError(f"{name}: invalid YAML{where}: {problem}") from error
-    except (ValueError, RecursionError) as error:
-        raise CliError(f"{name}: invalid value: {error}") from error
-    if data is None:
-        raise CliError(f"{name}: empty input")
-    if not isinstance(data, dict):
-        raise CliError(f"{name}: expected a mapping of fields, got {type(data).__name__}")
-    return data

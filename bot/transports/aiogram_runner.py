@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import lru_cache
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -41,7 +42,10 @@ from bot.transports.common import BotCore, StartupError
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=4096)
 def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """aiogram's keyboard for ours; keyboards repeat (menus, article buttons) and are immutable,
+    so each is built once."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(inline_keyboard=[

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import warnings
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -36,7 +37,9 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", category=PTBDeprecationWarning, message=".*retry_after.*")
 
 
+@lru_cache(maxsize=4096)
 def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """PTB's keyboard for ours; keyboards repeat and are immutable, so each is built once."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(

@@ -138,7 +138,9 @@ def test_a_failing_handler_becomes_an_apology(engine: Engine,
         raise RuntimeError("boom")
 
     monkeypatch.setattr(ask, "default_index", boom)
+    ask._answer.cache_clear()
     assert "出了问题" in say(engine, "第十一条").messages[0].text
+    ask._answer.cache_clear()  # nothing of the failure stays behind
 
 
 def test_callback_data_limit_is_enforced() -> None:
