@@ -145,9 +145,8 @@ def busiest_second(times: list[float]) -> int:
     return best
 
 
-def send_rate(directory: Path, messages: int, limits: bool) -> dict[str, float]:
-    """Enrol ``messages`` due reminders (over ~90% as many chats) and time ``run_once``."""
-    path = directory / f"send-{messages}-{int(limits)}.sqlite3"
+def enrol_due(path: Path, messages: int) -> tuple[ReminderStore, SystemClock, int]:
+    """A store with ``messages`` reminders due now, over ~90% as many chats."""
     store = ReminderStore(path)
     clock = SystemClock()
     now = clock.now()
@@ -155,10 +154,15 @@ def send_rate(directory: Path, messages: int, limits: bool) -> dict[str, float]:
     chats = max(1, messages * 9 // 10)
     for number in range(messages):
         # review_notice due in 10 days: closer than 30, so one reminder is due at once.
-        store.enrol(
-            1_000 + number % chats, f"单位{number}", None, "review_notice",
-            today + timedelta(days=10), now,
-        )
+        store.enrol(1_000 + number % chats, f"单位{number}", None, "review_notice",
+                    today + timedelta(days=10), now)
+    return store, clock, chats
+
+
+def send_rate(directory: Path, messages: int, limits: bool) -> dict[str, float]:
+    """Enrol ``messages`` due reminders (over ~90% as many chats) and time ``run_once``."""
+    path = directory / f"send-{messages}-{int(limits)}.sqlite3"
+    store, clock, _ = enrol_due(path, messages)
     limiter = RateLimiter() if limits else RateLimiter(per_second=float("inf"),
                                                        per_chat_interval=0.0)
     sender = InProcessSender()
@@ -203,14 +207,7 @@ def send_rate_fake_server(directory: Path, messages: int) -> dict[str, float]:
 
     token = "123456789:" + "R" * 35
     path = directory / f"send-http-{messages}.sqlite3"
-    store = ReminderStore(path)
-    clock = SystemClock()
-    now = clock.now()
-    today = datetime.fromtimestamp(now, TZ).date()
-    chats = max(1, messages * 9 // 10)
-    for number in range(messages):
-        store.enrol(1_000 + number % chats, f"单位{number}", None, "review_notice",
-                    today + timedelta(days=10), now)
+    store, clock, chats = enrol_due(path, messages)
     with FakeTelegram(token=token) as tg:
         for chat in range(chats):
             tg.register_chat(1_000 + chat)
