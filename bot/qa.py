@@ -94,8 +94,10 @@ _CLEARLY_OURS = 4.5
 # measures speak of factories there (Art. 4, 9), so their questions are ours.
 _PLACES = "上海|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西"
 _OTHER_RULES = re.compile(
-    rf"(?:{_PLACES})(?:市|省)?[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
+    rf"(?:{_PLACES})(?:市|省)?(?:[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
+    rf"|的?(?:市级|省级)?绿色(?:工厂|制造))"
 )
+_OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
 _NEAR_SHORT = 0.6  # a two- or three-character term split by a word or two (改了个名字)
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 
@@ -639,7 +641,7 @@ class QAIndex:
         if not scores:
             return False
         matched = [*zh_found, *en_found]
-        if _OTHER_RULES.search(text):
+        if _OTHER_RULES.search(text) and not _OURS.search(text):
             return False  # another jurisdiction's own rules (上海市绿色工厂评价办法)
         if self._contains_any(text, self.other_questions):
             return False  # a question the measures never answer (what a certification costs)

@@ -65,13 +65,14 @@ def run(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and a Bot API URL carries the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
-    from bot.app import build_engine, reminder_jobs
+    from bot.app import build_engine, reminder_jobs, warm_up
     from bot.transports.common import StartupError
 
     try:
         engine = build_engine(settings.db_path, settings.admins)
     except sqlite3.Error as error:
         raise CliError(f"{settings.db_path}: {error}") from error
+    warm_up(engine)
     background = [] if args.no_reminders else reminder_jobs(engine)
     try:
         if args.engine == "ptb":

@@ -38,7 +38,8 @@ def _measure(questions: list[dict]) -> tuple[float, float, list[str]]:  # type: 
     return top1 / len(questions), top3 / len(questions), misses
 
 
-SETS = ["qa_dev.yaml", "qa_extra.yaml", "qa_holdout.yaml", "qa_final.yaml", "qa_blind4.yaml"]
+SETS = ["qa_dev.yaml", "qa_extra.yaml", "qa_holdout.yaml", "qa_final.yaml", "qa_blind4.yaml",
+        "qa_blind5.yaml"]
 
 
 @pytest.mark.parametrize("name", SETS)
