@@ -26,7 +26,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--api-base", help="Bot API server root, e.g. http://127.0.0.1:8081 "
                         "(default $TELEGRAM_API_BASE or https://api.telegram.org)")
     parser.add_argument("--db", help="SQLite file (default $GREENBOT_DB or ./greenbot.sqlite3)")
-    parser.add_argument("--webhook", metavar="URL", help="aiogram only: serve a webhook at URL")
+    parser.add_argument("--webhook", metavar="URL",
+                        help="aiogram only: serve a webhook at this https:// URL (TLS ended by "
+                        "a proxy in front; --listen is the local address)")
     parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080",
                         help="with --webhook: where to listen (default 127.0.0.1:8080)")
     parser.add_argument("--no-reminders", action="store_true",
@@ -57,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from error
     if args.webhook and args.engine != "aiogram":
         raise CliError("--webhook is available with the aiogram engine only")
-    if args.webhook and not re.match(r"^https?://", args.webhook):
-        raise CliError(f"--webhook {args.webhook!r} is not an http(s) URL")
+    if args.webhook and not re.match(r"^https://[^/\s]+", args.webhook):
+        raise CliError(f"--webhook {args.webhook!r}: Telegram delivers only to https:// URLs")
     listen = _listen(args.listen) if args.webhook else None
 
     logging.basicConfig(level=args.log_level,

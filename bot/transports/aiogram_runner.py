@@ -188,17 +188,23 @@ async def run_polling(engine: Engine, token: str, api_base: str, *,
 
 async def run_webhook(engine: Engine, token: str, api_base: str, url: str, host: str,
                       port: int, background: list[Any] | None = None) -> None:
-    """Serve a webhook at ``url`` (Telegram must reach it), listening on ``host:port``."""
+    """Serve a webhook at ``url`` (Telegram must reach it over HTTPS; TLS is usually ended
+    by a proxy in front), listening on ``host:port`` for the path of ``url``."""
     from urllib.parse import urlparse
 
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
     bot = make_bot(token, api_base)
+    await check_bot(bot, api_base)
     core = BotCore(engine, AiogramPort(bot))
     dispatcher = make_dispatcher(core)
     await set_commands(bot, core)
-    await bot.set_webhook(url, allowed_updates=["message", "callback_query"])
+    try:
+        await bot.set_webhook(url, allowed_updates=["message", "callback_query"])
+    except (TimeoutError, TelegramAPIError, OSError) as error:
+        await bot.session.close()
+        raise StartupError(f"setWebhook {url} was refused: {error}") from error
     app = web.Application()
     handler = SimpleRequestHandler(dispatcher=dispatcher, bot=bot)
     handler.register(app, path=urlparse(url).path or "/")

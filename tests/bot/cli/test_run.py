@@ -52,6 +52,8 @@ def test_bad_options_are_one_line(greenbot: Run) -> None:
                             "https://example.org/hook"))
     one_line_error(greenbot("run", "--token", TOKEN, "--webhook", "https://example.org/h",
                             "--listen", "nonsense"))
+    assert "https" in one_line_error(greenbot("run", "--token", TOKEN, "--webhook",
+                                              "http://example.org/h"))
 
 
 def test_settings_come_from_a_dotenv_file(greenbot: Run, tmp_path: Path) -> None:
