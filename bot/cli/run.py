@@ -47,6 +47,7 @@ def _listen(value: str) -> tuple[str, int]:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
+    import gc
     import logging
     import sqlite3
 
@@ -75,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
     except sqlite3.Error as error:
         raise CliError(f"{settings.db_path}: {error}") from error
     warm_up(engine)
+    # Everything loaded so far (knowledge base, Q&A index, framework schemas) lives as long as
+    # the process: take it out of the garbage collector's sight, so the collections that the
+    # per-update churn triggers do not rescan it each time (about a third more updates/s).
+    gc.collect()
+    gc.freeze()
     background = [] if args.no_reminders else reminder_jobs(engine)
     try:
         if args.engine == "ptb":
