@@ -11,6 +11,7 @@ from bot.refs import ref_label
 from bot.render import Lang, render
 
 Format = Literal["txt", "html"]
+RELATED_SHARE = 0.4  # a further hit is offered as related when it scores this share of the best
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ def related_refs(result: Result, kb: KnowledgeBase) -> list[str]:
     if not result.hits:
         return []
     shown = {result.quote_ref, result.hits[0].ref}
-    refs = [hit.ref for hit in result.hits[1:4]]
+    # Other hits only when they are real contenders; a faint one is noise, not a lead.
+    best = result.hits[0].score
+    refs = [hit.ref for hit in result.hits[1:4] if hit.score >= RELATED_SHARE * best]
     entry = kb.get(result.quote_ref or result.hits[0].ref)
     refs += list(getattr(entry, "refs", []))
     ordered: list[str] = []

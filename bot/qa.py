@@ -111,6 +111,15 @@ class _Match:
     end: int
 
 
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """False when a match that begins or ends with a Latin letter or digit runs on into one."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    head, tail = text[start], text[end - 1]
+    return not ((head.isascii() and head.isalnum() and before.isascii() and before.isalnum())
+                or (tail.isascii() and tail.isalnum() and after.isascii() and after.isalnum()))
+
+
 def _all_starts(text: str, term: str) -> list[int]:
     starts, start = [], text.find(term)
     while start != -1:
@@ -441,6 +450,8 @@ class QAIndex:
             starts = positions.get(term) if len(term) <= _SUB_MAX else _all_starts(text, term)
             for start in starts or ():
                 end = start + len(term)
+                if not _whole_word(text, start, end):
+                    continue  # "esg" inside "designs", "voc" inside "revocation"
                 if not any(s <= start and end <= e for s, e in spans):
                     spans.append((start, end))
                     found[term] = _Match(1.0, start, end)
@@ -457,6 +468,8 @@ class QAIndex:
             if near is None:
                 continue
             part = text[near.start : near.end]
+            if not has_cjk(part) or not _whole_word(text, near.start, near.end):
+                continue  # a near match is made of Chinese, not of letters inside a word
             # A part inside an exact match, shared by many texts (绿色制造单位), or already
             # used by another near match says nothing new.
             inside = any(s <= near.start and near.end <= e for s, e in spans)

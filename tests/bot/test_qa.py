@@ -140,3 +140,32 @@ def test_unusable_questions(text: str, code: str) -> None:
 def test_control_characters_are_dropped_not_fatal() -> None:
     result = default_index().ask("第十\x00一条\x1b")
     assert result.hits[0].ref == "art-11"
+
+
+def test_latin_terms_do_not_match_inside_english_words() -> None:
+    # "voc" (in a Chinese term for VOC emissions) sits inside "revocation".
+    result = default_index().ask("How long after revocation can we re-apply?")
+    assert result.hits[0].ref == "art-15"
+    assert "ind-5" not in [hit.ref for hit in result.hits]
+    assert "Indicator 5" not in answer_text(result, "en")
+
+
+def test_faint_hits_are_not_offered_as_related() -> None:
+    from bot.answer import related_refs
+    from bot.knowledge import default
+
+    kb = default()
+    faint_seen = 0
+    for case in _questions("qa_extra.yaml"):
+        result = default_index().ask(case["q"])
+        if not result.in_scope:
+            continue
+        best = result.hits[0].score
+        entry = kb.get(result.quote_ref or result.hits[0].ref)
+        own = set(getattr(entry, "refs", []))
+        offered = set(related_refs(result, kb))
+        for hit in result.hits[1:4]:
+            if hit.score < 0.4 * best and hit.ref not in own:
+                faint_seen += 1
+                assert hit.ref not in offered, (case["q"], hit)
+    assert faint_seen > 10  # the set does exercise the rule
