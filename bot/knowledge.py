@@ -279,7 +279,18 @@ def load(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     return kb
 
 
+SOURCES = (
+    KNOWLEDGE_DIR / "articles.yaml",
+    KNOWLEDGE_DIR / "indicators.yaml",
+    Path(__file__),
+    Path(__file__).resolve().parent.parent / "scoring" / "rules.py",
+)
+
+
 @cache
 def default() -> KnowledgeBase:
-    """The shipped knowledge base, loaded once per process."""
-    return load()
+    """The shipped knowledge base, loaded once per process (validated once per change of its
+    files: see :mod:`bot.cache`)."""
+    from bot.cache import load_or_build
+
+    return load_or_build("knowledge", SOURCES, load)

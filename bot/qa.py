@@ -259,7 +259,8 @@ def _load_scope() -> _Scope:
     import yaml
 
     path: Path = KNOWLEDGE_DIR / "scope.yaml"
-    data: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data: dict[str, list[str]] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
     def key(word: str) -> str:
         return normalize(word) if has_cjk(word) else _en_key(word)
@@ -274,6 +275,16 @@ def _load_scope() -> _Scope:
 
 class QAIndex:
     """The searchable form of the knowledge base; build once, ask many times."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The knowledge base is cached on its own; the index refers to the process's one.
+        state = self.__dict__.copy()
+        del state["kb"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.kb = default()
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -741,5 +752,11 @@ class QAIndex:
 
 @cache
 def default_index() -> QAIndex:
-    """The index over the shipped knowledge base, built once per process."""
-    return QAIndex(default())
+    """The index over the shipped knowledge base, built once per change of its sources
+    (see :mod:`bot.cache`) and loaded once per process."""
+    from bot import knowledge, textnorm
+    from bot.cache import load_or_build
+
+    sources = (*knowledge.SOURCES, Path(__file__), Path(textnorm.__file__),
+               KNOWLEDGE_DIR / "scope.yaml")
+    return load_or_build("qa-index", sources, lambda: QAIndex(default()))

@@ -1,0 +1,74 @@
+"""A build cache for what every fresh process would otherwise rebuild the same way.
+
+Validating the knowledge base and building the Q&A index cost about 0.15 s, and they only
+change when their source files do. ``greenbot ask`` runs as a fresh process and must answer
+within 0.5 s, so both are pickled once into the user's cache folder, under a name that is a
+hash of every file they are built from (data and code): an edit to any of them is a new name.
+Anything wrong with the cache (unreadable, stale format, no write access) means building as if
+there were none; the cache is never needed for a correct answer.
+
+The folder is ``$GREENBOT_CACHE``, else ``$XDG_CACHE_HOME/greenbot``, else
+``~/.cache/greenbot``; ``GREENBOT_CACHE=off`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def cache_folder() -> Path | None:
+    """Where built objects are kept, or None when the cache is turned off."""
+    chosen = os.environ.get("GREENBOT_CACHE")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "greenbot"
+
+
+def _digest(sources: Iterable[Path]) -> str:
+    hasher = hashlib.sha256(sys.version.encode())
+    for source in sources:
+        hasher.update(str(source.name).encode())
+        hasher.update(source.read_bytes())
+    return hasher.hexdigest()[:24]
+
+
+def load_or_build(name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:
+    """The object ``build()`` makes from ``sources``: from the cache when it is there."""
+    folder = cache_folder()
+    if folder is None:
+        return build()
+    try:
+        path = folder / f"{name}-{_digest(sources)}.pickle"
+    except OSError:
+        return build()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        pass
+    except Exception as error:  # a damaged or outdated file: rebuild and replace it
+        log.debug("cache %s unusable (%s); rebuilding", path, error)
+    built = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a concurrent reader never sees half a file.
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
+            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except (OSError, pickle.PicklingError) as error:
+        log.debug("cannot write cache %s (%s)", path, error)
+    return built
