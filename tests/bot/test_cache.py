@@ -70,7 +70,8 @@ def test_the_cached_index_answers_like_a_fresh_one(folder: Path) -> None:
         loaded = default_index()  # read back
         fresh = QAIndex(default())
         assert loaded is not cached and loaded.kb is default()
-        for question in ("老赖能申报吗", "How long after revocation can we re-apply?", "明天会下雨吗"):
+        questions = ("老赖能申报吗", "How long after revocation can we re-apply?", "明天会下雨吗")
+        for question in questions:
             assert loaded.ask(question) == fresh.ask(question)
     finally:
         default_index.cache_clear()
