@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -36,8 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
-        if importlib.util.find_spec(f"bot.cli.{name}") is None:  # TODO(dev): remove when all land
-            continue
         module = importlib.import_module(f"bot.cli.{name}")
         module.register(subparsers)
     return parser
