@@ -128,11 +128,18 @@ async def drive(tg: FakeTelegram, users: int, per_user: int,
     }
 
 
+# A bare aiogram echo bot: the framework's defaults, nothing of greenbot's.
 ECHO_BOT = """
 import asyncio, sys
-from aiogram import Dispatcher, Router
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
-from bot.transports.aiogram_runner import make_bot
+
+def make_bot(token, base):
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 router = Router()
 
