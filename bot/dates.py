@@ -23,7 +23,16 @@ _PATTERNS = (
 
 
 class DateInputError(ValueError):
-    """A date that cannot be read, or that cannot exist; the message says which."""
+    """A date that cannot be read, or that cannot exist.
+
+    The message is for the command line; ``reason`` (``unreadable``, ``year``, ``month``,
+    ``day``) and ``values`` (the numbers a message shows) let a chat say it in any language.
+    """
+
+    def __init__(self, message: str, reason: str = "unreadable", **values: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 def today() -> date:
@@ -50,12 +59,13 @@ def parse_date(text: str) -> date:
 
 def _checked(year: int, month: int, day: int) -> date:
     if not 1900 <= year <= 2200:
-        raise DateInputError(f"year {year} is out of range")
+        raise DateInputError(f"year {year} is out of range", "year", year=year)
     if not 1 <= month <= 12:
-        raise DateInputError(f"month {month} does not exist")
+        raise DateInputError(f"month {month} does not exist", "month", month=month)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise DateInputError(f"{year}-{month:02d} has no day {day} (it has {last} days)")
+        raise DateInputError(f"{year}-{month:02d} has no day {day} (it has {last} days)", "day",
+                             year=year, month=month, day=day, last=last)
     return date(year, month, day)
 
 

@@ -63,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if sys.stdin.isatty():
         raise CliError("give a QUESTION, or pipe questions on stdin, one per line")
-    bad = 0
     first = True
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
@@ -72,7 +71,6 @@ def run(args: argparse.Namespace) -> int:
         lang = _lang(question, args.lang)
         payload, problem = _payload(question, lang)
         if problem:
-            bad += 1
             print(f"greenbot ask: line {number}: {problem}", file=sys.stderr)
         if args.json:
             print_json(payload)

@@ -41,7 +41,6 @@ State (JSON, stored in SQLite, so a restarted bot carries on)::
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
 import unicodedata
@@ -78,10 +77,6 @@ _NOT_SURE = {"不确定", "不清楚", "不知道", "不详", "unknown", "not su
              "don't know", "dont know", "?"}
 _TRAILING = "。.!！~～ "
 _NUMBER = re.compile(r"^(-?\d+(?:\.\d+)?)%?$")
-_LOOSE_DATE = (
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 
 
 class Problem(dict[str, Any]):
@@ -145,28 +140,11 @@ def _read_date(text: str, today: date) -> Any:
     given = text.strip()[:40]
     try:
         day = dates.parse_date(text)
-    except dates.DateInputError:
-        return _date_problem(given)
+    except dates.DateInputError as error:
+        return Problem(code=f"date_{error.reason}", given=given, **error.values)
     if day > today:
         return Problem(code="date_future", given=day.isoformat(), today=today.isoformat())
     return day.isoformat()
-
-
-def _date_problem(given: str) -> Problem:
-    """Why a date could not be taken: unreadable, or which part of it cannot exist."""
-    cleaned = unicodedata.normalize("NFKC", given).strip()
-    for pattern in _LOOSE_DATE:
-        match = pattern.match(cleaned)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            if not 1900 <= year <= 2200:
-                return Problem(code="date_year", given=given, year=year)
-            if not 1 <= month <= 12:
-                return Problem(code="date_month", given=given, month=month)
-            last = calendar.monthrange(year, month)[1]
-            return Problem(code="date_day", given=given, year=year, month=month, day=day,
-                           last=last)
-    return Problem(code="date_unreadable", given=given)
 
 
 def read_answer(question: Question, text: str, today: date) -> Any:

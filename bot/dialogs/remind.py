@@ -32,7 +32,6 @@ a :class:`~bot.reminders.clock.ManualClock`), else the system time.
 from __future__ import annotations
 
 import html
-import re
 import time
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -65,21 +64,14 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
     """Why a typed date was refused, in the user's language.
 
     :class:`~bot.reminders.rules.EventDateError` has its own translation; the other
-    :class:`~bot.dates.DateInputError` messages are English and are mapped here."""
+    :class:`~bot.dates.DateInputError` carries its reason, told here with this flow's labels."""
     from bot.render import label
 
     if isinstance(error, EventDateError):
         return error.message(lang)
-    reason = str(error)
-    if match := re.match(r"year (\d+) is out of range", reason):
-        return label("remind.chat.date.year", lang, year=int(match[1]))  # type: ignore[arg-type]
-    if match := re.match(r"month (\d+) does not exist", reason):
-        return label("remind.chat.date.month", lang, month=int(match[1]))  # type: ignore[arg-type]
-    if match := re.match(r"(\d{4})-(\d{2}) has no day (\d+) \(it has (\d+) days\)", reason):
-        year, month, day, last = (int(part) for part in match.groups())
-        return label("remind.chat.date.day", lang,  # type: ignore[arg-type]
-                     year=year, month=month, day=day, last=last)
-    return label("remind.chat.date.unreadable", lang, text=text.strip()[:40])  # type: ignore[arg-type]
+    if error.reason == "unreadable":
+        return label("remind.chat.date.unreadable", lang, text=text.strip()[:40])  # type: ignore[arg-type]
+    return label(f"remind.chat.date.{error.reason}", lang, **error.values)  # type: ignore[arg-type]
 
 
 def _store(ctx: Context) -> ReminderStore:

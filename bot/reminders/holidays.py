@@ -42,12 +42,6 @@ def _covered_range() -> tuple[int, int]:
     return min(days).year, max(days).year
 
 
-def is_covered(year: int) -> bool:
-    """Whether the official schedule for ``year`` is in the installed calendar."""
-    first, last = _covered_range()
-    return first <= year <= last
-
-
 def last_covered_year() -> int:
     """The last year whose official schedule the installed calendar carries."""
     return _covered_range()[1]

@@ -27,7 +27,6 @@ more (never lost, never repeated beyond that).
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,8 +40,6 @@ from bot.dates import TZ
 from bot.reminders import rules, schedule
 from bot.reminders.rules import Deadline, Event, Kind
 
-DEFAULT_DB_ENV = "GREENBOT_DB"
-DEFAULT_DB_PATH = "greenbot.sqlite3"
 MAX_NAME_LENGTH = 100
 MAX_UNITS_PER_CHAT = 50
 # A claim older than this is taken to belong to a process that died mid-send.
@@ -152,11 +149,6 @@ def validate_unit_name(text: str) -> str:
             limit=MAX_NAME_LENGTH,
         )
     return cleaned
-
-
-def default_db_path() -> str:
-    """``$GREENBOT_DB`` or ``greenbot.sqlite3`` in the working directory."""
-    return os.environ.get(DEFAULT_DB_ENV) or DEFAULT_DB_PATH
 
 
 def epoch(moment: float | int | datetime) -> float:
