@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from bot.knowledge import Article, Indicator, Item, KnowledgeBase, default
@@ -69,22 +70,37 @@ def related_refs(result: Result, kb: KnowledgeBase) -> list[str]:
 def answer_text(result: Result, lang: Lang, fmt: Format = "txt",
                 kb: KnowledgeBase | None = None) -> str:
     """The answer as a person reads it, plain (CLI, JSON) or Telegram HTML (chat)."""
-    kb = kb or default()
     if result.problem:
-        return render(f"ask_problem.{fmt}.j2", lang, problem=result.problem)
+        return _fixed_text(f"ask_problem.{fmt}.j2", lang, "problem", result.problem)
     if not result.in_scope:
-        return render(f"out_of_scope.{fmt}.j2", lang, out_of_range=result.out_of_range)
+        return _fixed_text(f"out_of_scope.{fmt}.j2", lang, "out_of_range", result.out_of_range)
     assert result.quote_ref is not None
-    related = [
-        {"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)}
-        for ref in related_refs(result, kb)
-    ]
-    context: dict[str, Any] = {
-        "quote": quote(result.quote_ref, lang, kb),
-        "notes": list(result.notes),
-        "related": related,
-    }
-    return render(f"answer.{fmt}.j2", lang, **context)
+    related = tuple(related_refs(result, kb or default()))
+    if kb is None:
+        return _default_answer(result.quote_ref, result.notes, related, lang, fmt)
+    return _answer(kb, result.quote_ref, result.notes, related, lang, fmt)
+
+
+def _answer(kb: KnowledgeBase, quote_ref: str, notes: tuple[str, ...],
+            related_refs: tuple[str, ...], lang: Lang, fmt: Format) -> str:
+    related = [{"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)}
+               for ref in related_refs]
+    return render(f"answer.{fmt}.j2", lang, quote=quote(quote_ref, lang, kb),
+                  notes=list(notes), related=related)
+
+
+# Many questions share one answer: what is quoted, the notes and the related entries decide
+# it, and there are a few hundred such combinations. Each is rendered once.
+@lru_cache(maxsize=2048)
+def _default_answer(quote_ref: str, notes: tuple[str, ...], related_refs: tuple[str, ...],
+                    lang: Lang, fmt: Format) -> str:
+    return _answer(default(), quote_ref, notes, related_refs, lang, fmt)
+
+
+@lru_cache(maxsize=256)
+def _fixed_text(template: str, lang: Lang, name: str, value: Any) -> str:
+    """A reply that depends on one value only (out of scope, unusable input)."""
+    return render(template, lang, **{name: value})
 
 
 def article_text(ref: str, lang: Lang, fmt: Format = "txt",

@@ -128,30 +128,48 @@ def _all_starts(text: str, term: str) -> list[int]:
     return starts
 
 
-def _near_match(term: str, positions: dict[str, list[int]]) -> _Match | None:
-    """Where a term is found split by inserted words (撤销…资格, 改了个名字 for 改名) or cut
-    short (主营业务 for 主营业务变更), if it is."""
-    shortest_piece = 1 if len(term) <= 3 else 2
-    max_gap = 2 if len(term) <= 3 else 6
-    for cut in range(shortest_piece, len(term) - shortest_piece + 1):
-        head, tail = term[:cut], term[cut:]
-        if len(term) <= 3 and (head in _FUNCTION_CHARS or tail in _FUNCTION_CHARS):
-            continue
-        for start in positions.get(head, ()):
-            gap_from = start + len(head)
-            ends = [t for t in positions.get(tail, ()) if gap_from < t <= gap_from + max_gap]
-            if ends:
-                factor = _NEAR if len(term) > 3 else _NEAR_SHORT
-                return _Match(factor, start, ends[0] + len(tail))
-    if len(term) < 4:
+@dataclass(frozen=True)
+class _NearPlan:
+    """How a term may be found near rather than exactly, worked out once per term: split in
+    two by inserted words (撤销…资格, 改了个名字 for 改名), or cut short (主营业务 for
+    主营业务变更)."""
+
+    cuts: tuple[tuple[str, str], ...]  # (head, tail) pairs, in order of the cut
+    max_gap: int
+    factor: float  # for a split term
+    prefixes: tuple[str, ...]  # for a cut-short term: its prefixes, longest first
+    length: int
+
+    @classmethod
+    def of(cls, term: str) -> _NearPlan:
+        short = len(term) <= 3
+        shortest_piece = 1 if short else 2
+        cuts = tuple(
+            (term[:cut], term[cut:])
+            for cut in range(shortest_piece, len(term) - shortest_piece + 1)
+            if not (short and (term[:cut] in _FUNCTION_CHARS or term[cut:] in _FUNCTION_CHARS))
+        )
+        prefixes = () if len(term) < 4 else tuple(term[:n] for n in range(len(term) - 1, 2, -1))
+        return cls(cuts, 2 if short else 6, _NEAR_SHORT if short else _NEAR, prefixes,
+                   len(term))
+
+    def match(self, positions: dict[str, list[int]]) -> _Match | None:
+        """Where the term is found near in a question with substring ``positions``, if it is."""
+        for head, tail in self.cuts:
+            tail_starts = positions.get(tail)
+            if not tail_starts:
+                continue
+            for start in positions.get(head, ()):
+                gap_from = start + len(head)
+                ends = [t for t in tail_starts if gap_from < t <= gap_from + self.max_gap]
+                if ends:
+                    return _Match(self.factor, start, ends[0] + len(tail))
+        prefix = next((p for p in self.prefixes if p in positions), "")
+        content = sum(1 for ch in prefix if ch not in _FUNCTION_CHARS)
+        if prefix and len(prefix) >= 0.6 * self.length and content >= 3:
+            start = positions[prefix][0]
+            return _Match(_NEAR * len(prefix) / self.length, start, start + len(prefix))
         return None
-    longest = max((n for n in range(len(term) - 1, 2, -1) if term[:n] in positions), default=0)
-    prefix = term[:longest]
-    content = sum(1 for ch in prefix if ch not in _FUNCTION_CHARS)
-    if longest >= 0.6 * len(term) and content >= 3:
-        start = positions[prefix][0]
-        return _Match(_NEAR * longest / len(term), start, start + longest)
-    return None
 
 
 def _gapped(parts: list[str], words: list[str]) -> bool:
@@ -367,7 +385,7 @@ class QAIndex:
         # but written in most of them, so it says little about which one is meant.
         texts = {ref: normalize(self._full_text(ref)) for ref in self.docs}
         self.plain_texts = list(texts.values())
-        for term in {t for doc in self.docs.values() for t in doc.zh_terms}:
+        for term in sorted({t for doc in self.docs.values() for t in doc.zh_terms}):
             zh_df[term] = sum(
                 1 for ref, doc in self.docs.items() if term in doc.zh_terms or term in texts[ref]
             )
@@ -380,8 +398,11 @@ class QAIndex:
 
         self.zh_weight = {t: specificity(t, df, len(t)) for t, df in zh_df.items()}
         self.en_weight = {t: specificity(t, df, 2 * len(t.split())) for t, df in en_df.items()}
-        # Longest first, so that 失信被执行人 is taken before 失信.
-        self.zh_terms_sorted = sorted(self.zh_weight, key=len, reverse=True)
+        # Longest first, so that 失信被执行人 is taken before 失信; of two as long, the more
+        # specific; then by the text, so that every process ranks them alike (a set's order
+        # changes with each process's string hashing).
+        self.zh_terms_sorted = sorted(self.zh_weight,
+                                      key=lambda t: (-len(t), -self.zh_weight[t], t))
         self.zh_rank = {term: rank for rank, term in enumerate(self.zh_terms_sorted)}
         self.zh_long_terms = [t for t in self.zh_terms_sorted if len(t) > _SUB_MAX]
         # Terms that may be found near rather than exactly, by what a question must contain
@@ -391,8 +412,18 @@ class QAIndex:
             if len(term) >= 2 and term not in self.weak and term.isalpha() and has_cjk(term):
                 key = term[:2] if len(term) > 3 else term[-1]
                 self.zh_near_index.setdefault(key, []).append(term)
+        self.zh_near_plans = {t: _NearPlan.of(t) for terms in self.zh_near_index.values()
+                              for t in terms}
+        self.zh_term_refs: dict[str, list[str]] = {}
+        self.en_term_refs: dict[str, list[str]] = {}
+        for ref, doc in self.docs.items():
+            for term in doc.zh_terms:
+                self.zh_term_refs.setdefault(term, []).append(ref)
+            for term in doc.en_terms:
+                self.en_term_refs.setdefault(term, []).append(ref)
         self._df_cache: dict[str, int] = {}
-        self.en_terms_sorted = sorted(self.en_weight, key=lambda t: len(t.split()), reverse=True)
+        self.en_terms_sorted = sorted(self.en_weight,
+                                      key=lambda t: (-len(t.split()), -self.en_weight[t], t))
         self.en_rank = {term: rank for rank, term in enumerate(self.en_terms_sorted)}
         self.en_by_first: dict[str, list[str]] = {}
         for term in self.en_terms_sorted:
@@ -475,7 +506,7 @@ class QAIndex:
         for term in sorted(near_candidates, key=self.zh_rank.__getitem__):
             if term in found or term in swallowed:
                 continue
-            near = _near_match(term, positions)
+            near = self.zh_near_plans[term].match(positions)
             if near is None:
                 continue
             part = text[near.start : near.end]
@@ -531,7 +562,7 @@ class QAIndex:
 
     def _bm25(self, text: str) -> dict[str, float]:
         scores: dict[str, float] = {}
-        for gram in set(_bigrams(text)):
+        for gram in dict.fromkeys(_bigrams(text)):  # once each, in a fixed order
             for ref, weight in self.gram_postings.get(gram, ()):
                 scores[ref] = scores.get(ref, 0.0) + weight
         return scores
@@ -542,7 +573,11 @@ class QAIndex:
         zh_found = self._match_zh(text)
         en_found = self._match_en(text)
         scores: dict[str, float] = {}
-        for ref, doc in self.docs.items():
+        # Only entries that list a found term can score; the rest are not looked at.
+        touched = {ref for t in zh_found for ref in self.zh_term_refs.get(t, ())}
+        touched.update(ref for t in en_found for ref in self.en_term_refs.get(t, ()))
+        for ref in (ref for ref in self.docs if ref in touched):
+            doc = self.docs[ref]
             score = self._zh_score(doc.zh_terms, zh_found)
             score += sum(self.en_weight[t] * doc.en_terms[t] * f
                          for t, f in en_found.items() if t in doc.en_terms)

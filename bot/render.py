@@ -30,6 +30,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates ship with the code: no stat() of the file per message
     )
     env.globals["t"] = label
     return env

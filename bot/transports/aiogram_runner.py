@@ -12,11 +12,8 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -38,6 +35,7 @@ from aiogram.types import (
 
 from bot.engine import Engine, Keyboard
 from bot.reminders.errors import ChatBlocked, PermanentError, RetryAfter, TransientError
+from bot.transports.aiogram_session import JsonSession
 from bot.transports.common import BotCore, StartupError
 
 log = logging.getLogger(__name__)
@@ -98,18 +96,11 @@ class AiogramPort:
         await self._call(self.bot.answer_callback_query(callback_id, text=text))
 
 
-def _dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
 def make_bot(token: str, api_base: str) -> Bot:
-    """A Bot that calls ``<api_base>/bot<token>/<method>`` with HTML parse mode.
-
-    orjson reads and writes the Bot API's JSON: every reply is serialised and every sent
-    message parsed back, and the standard library's json is several times slower at both."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), json_loads=orjson.loads,
-                             json_dumps=_dumps)
-    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    """A Bot that calls ``<api_base>/bot<token>/<method>`` with JSON bodies (see
+    :mod:`bot.transports.aiogram_session`) and HTML parse mode."""
+    return Bot(token, session=JsonSession(api_base),
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 def make_dispatcher(core: BotCore) -> Dispatcher:

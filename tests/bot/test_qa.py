@@ -169,3 +169,22 @@ def test_faint_hits_are_not_offered_as_related() -> None:
                 faint_seen += 1
                 assert hit.ref not in offered, (case["q"], hit)
     assert faint_seen > 10  # the set does exercise the rule
+
+
+def test_ranking_is_the_same_in_every_process() -> None:
+    """Scores must not depend on the process's string hashing (PYTHONHASHSEED): these
+    questions once scored differently from one run to the next."""
+    import os
+    import subprocess
+    import sys
+
+    questions = ["制定这个暂行办法的目的是什么", "复核不去参加会怎样",
+                 "区里发现辖区绿色工厂主营业务变动很大，需要上报吗"]
+    stdin = "".join(q + "\n" for q in questions)
+    outputs: set[str] = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "GREENBOT_CACHE": "off"}
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input=stdin,
+                              capture_output=True, text=True, env=env, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

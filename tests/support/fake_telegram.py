@@ -103,6 +103,7 @@ class CallRecord:
     status: int
     description: str | None
     at: float
+    body_type: str = ""  # the request's Content-Type: JSON, a form, or multipart
 
 
 @dataclass
@@ -476,7 +477,7 @@ class FakeTelegram:
                 with self._lock:
                     result = handler(params, files)
         except ApiError as err:
-            self._log_call(name, params, err.status, err.description)
+            self._log_call(name, params, err.status, err.description, request.content_type)
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": err.status,
@@ -485,12 +486,14 @@ class FakeTelegram:
             if err.retry_after is not None:
                 body["parameters"] = {"retry_after": err.retry_after}
             return web.json_response(body, status=err.status)
-        self._log_call(name, params, 200, None)
+        self._log_call(name, params, 200, None, request.content_type)
         return web.json_response({"ok": True, "result": result})
 
-    def _log_call(self, name: str, params: Params, status: int, description: str | None) -> None:
+    def _log_call(self, name: str, params: Params, status: int, description: str | None,
+                  body_type: str) -> None:
         with self._lock:
-            self._calls.append(CallRecord(name, params, status, description, time.time()))
+            self._calls.append(CallRecord(name, params, status, description, time.time(),
+                                          body_type))
         self._notify()
 
     def _apply_faults(self, name: str, params: Params) -> None:

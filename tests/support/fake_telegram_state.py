@@ -156,8 +156,9 @@ class ApiError(Exception):
 async def read_params(request: web.Request) -> tuple[Params, Files]:
     """Merge query string and body (JSON, urlencoded or multipart) like the Bot API does.
 
-    aiogram (aiohttp ``FormData``) and PTB (httpx ``data=``/``files=``) both send forms:
-    urlencoded without files, multipart with them, every non-string value JSON-encoded.
+    greenbot's aiogram session sends a JSON body, or multipart when it uploads a file; bare
+    aiogram (aiohttp ``FormData``) and PTB (httpx ``data=``/``files=``) send forms: urlencoded
+    without files, multipart with them, every non-string value JSON-encoded.
     """
     params: Params = dict(request.query)
     files: Files = {}
