@@ -137,8 +137,11 @@ class _NearPlan:
     cuts: tuple[tuple[str, str], ...]  # (head, tail) pairs, in order of the cut
     max_gap: int
     factor: float  # for a split term
-    prefixes: tuple[str, ...]  # for a cut-short term: its prefixes, longest first
+    prefixes: tuple[str, ...]  # for a cut-short term: the prefixes that may count, longest first
     length: int
+    # One of these is in any question the term is found near in: every tail of a split ends
+    # with the term's last two characters, every prefix that counts starts with its first three.
+    either: tuple[str, ...]
 
     @classmethod
     def of(cls, term: str) -> _NearPlan:
@@ -149,12 +152,21 @@ class _NearPlan:
             for cut in range(shortest_piece, len(term) - shortest_piece + 1)
             if not (short and (term[:cut] in _FUNCTION_CHARS or term[cut:] in _FUNCTION_CHARS))
         )
-        prefixes = () if len(term) < 4 else tuple(term[:n] for n in range(len(term) - 1, 2, -1))
+        # A prefix counts when it is at least 3 characters and 0.6 of the term; the question's
+        # substring table holds none longer than _SUB_MAX.
+        prefixes = () if short else tuple(
+            term[:n] for n in range(min(len(term) - 1, _SUB_MAX), 2, -1)
+            if n >= 0.6 * len(term)
+        )
+        either = () if short else (term[-2:], term[:3])
         return cls(cuts, 2 if short else 6, _NEAR_SHORT if short else _NEAR, prefixes,
-                   len(term))
+                   len(term), either)
 
     def match(self, positions: dict[str, list[int]]) -> _Match | None:
         """Where the term is found near in a question with substring ``positions``, if it is."""
+        either = self.either
+        if either and either[0] not in positions and either[1] not in positions:
+            return None  # most candidates: neither a split nor a cut-short match is possible
         for head, tail in self.cuts:
             tail_starts = positions.get(tail)
             if not tail_starts:
@@ -166,7 +178,7 @@ class _NearPlan:
                     return _Match(self.factor, start, ends[0] + len(tail))
         prefix = next((p for p in self.prefixes if p in positions), "")
         content = sum(1 for ch in prefix if ch not in _FUNCTION_CHARS)
-        if prefix and len(prefix) >= 0.6 * self.length and content >= 3:
+        if prefix and content >= 3:
             start = positions[prefix][0]
             return _Match(_NEAR * len(prefix) / self.length, start, start + len(prefix))
         return None
@@ -412,6 +424,9 @@ class QAIndex:
             if len(term) >= 2 and term not in self.weak and term.isalpha() and has_cjk(term):
                 key = term[:2] if len(term) > 3 else term[-1]
                 self.zh_near_index.setdefault(key, []).append(term)
+        self.zh_pieces = frozenset(term[i:j] for term in self.zh_rank
+                                   for i in range(len(term))
+                                   for j in range(i + 1, min(len(term), i + _SUB_MAX) + 1))
         self.zh_near_plans = {t: _NearPlan.of(t) for terms in self.zh_near_index.values()
                               for t in terms}
         self.zh_term_refs: dict[str, list[str]] = {}
@@ -478,10 +493,16 @@ class QAIndex:
         """Lexicon terms in the question: exact ones (a match inside a longer match is the
         longer one's), then near ones, which count less: a term split by inserted words
         (撤销…资格 in 撤销绿色工厂资格) or cut short (主营业务 for 主营业务变更)."""
+        # Where each piece of a lexicon term occurs in the question. Pieces are closed under
+        # prefixes: once text[start:end] is none, no longer run from start is one either.
         positions: dict[str, list[int]] = {}
-        for size in range(1, _SUB_MAX + 1):
-            for start in range(len(text) - size + 1):
-                positions.setdefault(text[start : start + size], []).append(start)
+        pieces = self.zh_pieces
+        for start in range(len(text)):
+            for end in range(start + 1, min(len(text), start + _SUB_MAX) + 1):
+                piece = text[start:end]
+                if piece not in pieces:
+                    break
+                positions.setdefault(piece, []).append(start)
         spans: list[tuple[int, int]] = []
         found: dict[str, _Match] = {}
         swallowed: set[str] = set()
