@@ -13,6 +13,7 @@ The folder is ``$GREENBOT_CACHE``, else ``$XDG_CACHE_HOME/greenbot``, else
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -25,6 +26,7 @@ from typing import TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_DIGEST_LENGTH = 24
 
 
 def cache_folder() -> Path | None:
@@ -43,7 +45,7 @@ def _digest(sources: Iterable[Path]) -> str:
     for source in sources:
         hasher.update(str(source.name).encode())
         hasher.update(source.read_bytes())
-    return hasher.hexdigest()[:24]
+    return hasher.hexdigest()[:_DIGEST_LENGTH]
 
 
 def load_or_build(name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:
@@ -71,4 +73,17 @@ def load_or_build(name: str, sources: Iterable[Path], build: Callable[[], T]) ->
         os.replace(handle.name, path)
     except (OSError, pickle.PicklingError) as error:
         log.debug("cannot write cache %s (%s)", path, error)
+        return built
+    _remove_stale(folder, name, keep=path)
     return built
+
+
+def _remove_stale(folder: Path, name: str, keep: Path) -> None:
+    """Earlier builds of ``name`` (from sources since changed, an upgrade): one file each
+    would otherwise pile up for ever."""
+    # Exactly a digest after the name: "qa" must not take "qa-index-…" for one of its own.
+    for stale in folder.glob(f"{name}-{'[0-9a-f]' * _DIGEST_LENGTH}.pickle"):
+        if stale != keep:
+            # Another process may have removed it first, or it may not be ours to remove.
+            with contextlib.suppress(OSError):
+                stale.unlink()

@@ -37,6 +37,18 @@ def test_a_changed_source_is_a_new_build(folder: Path, tmp_path: Path) -> None:
     assert cache.load_or_build("thing", [source], lambda: "second") == "second"
 
 
+def test_an_outdated_build_is_removed_others_kept(folder: Path, tmp_path: Path) -> None:
+    source = tmp_path / "data.yaml"
+    source.write_text("a: 1")
+    cache.load_or_build("thing", [source], lambda: "first")
+    cache.load_or_build("other", [source], lambda: "kept")
+    source.write_text("a: 2")
+    cache.load_or_build("thing", [source], lambda: "second")
+    [current] = folder.glob("thing-*.pickle")
+    assert current.name.startswith("thing-") and len(list(folder.glob("other-*.pickle"))) == 1
+    assert cache.load_or_build("thing", [source], lambda: "unused") == "second"
+
+
 def test_a_damaged_file_is_rebuilt(folder: Path, tmp_path: Path) -> None:
     source = tmp_path / "data.yaml"
     source.write_text("a: 1")
