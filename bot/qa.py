@@ -29,6 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from bot.knowledge import KNOWLEDGE_DIR, Article, Indicator, Item, KnowledgeBase, default
+from bot.qa_terms import (
+    EN_STOP,
+    EN_WORD,
+    FUNCTION_CHARS,
+    NEAR,
+    SUB_MAX,
+    Match,
+    NearPlan,
+    all_starts,
+    bigrams,
+    en_key,
+    gapped,
+    stem,
+    whole_word,
+)
 from bot.textnorm import (
     chinese_number,
     cjk_runs,
@@ -50,12 +65,6 @@ _CITES_ARTICLE = re.compile(r"第[一二三四五六七八九十]+条")
 _BM25_WEIGHT = 0.35
 _EXPLICIT_SCORE = 100.0
 _MIN_SCORE = 0.8
-# Function characters: what is left of a question once they and its known terms are removed is
-# its own subject (排污许可证), which decides whether a question of generic words is ours.
-_FUNCTION_CHARS = frozenset(
-    "的了吗呢吧啊呀么什怎哪谁能会要可以是否有没请问我们你他她它这那个些多少几还就都也和与或"
-    "及在对把被给让从到为啥咋呗嘛哦该需想"
-)
 # Runs of the text that say nothing on their own, so quoting them does not make a question ours.
 _FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关", "应在", "进行")
 _WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words of this regulation
@@ -78,16 +87,6 @@ _INDICATOR = re.compile(
     rf"|第\s*(\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*(?:项|个)指标"
     rf"|附表\s*(?:指标)?\s*第?\s*(\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*项?)"
 )
-_EN_WORD = re.compile(r"[a-z0-9+]+(?:-[a-z0-9+]+)*")
-_EN_STOP = frozenset(
-    "a an the of to in on for and or is are be do does did we our us i you it its this that "
-    "what which who how can could should would will must any there if with by as at from about "
-    "my me".split()
-)
-
-
-_SUB_MAX = 8  # longest term looked up through the question's substring table
-_NEAR = 0.75  # a term found with words inserted, or cut short, counts this much
 # Weight of specific terms that keeps a question ours although it names another topic.
 _CLEARLY_OURS = 4.5
 # Another jurisdiction's own rules (上海市绿色工厂评价办法). Tianjin and Hebei are left out: the
@@ -98,101 +97,7 @@ _OTHER_RULES = re.compile(
     rf"|的?(?:市级|省级)?绿色(?:工厂|制造))"
 )
 _OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
-_NEAR_SHORT = 0.6  # a two- or three-character term split by a word or two (改了个名字)
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
-
-
-@dataclass(frozen=True)
-class _Match:
-    """A lexicon term found in the question: how fully, and where."""
-
-    factor: float
-    start: int
-    end: int
-
-
-def _whole_word(text: str, start: int, end: int) -> bool:
-    """False when a match that begins or ends with a Latin letter or digit runs on into one."""
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    head, tail = text[start], text[end - 1]
-    return not ((head.isascii() and head.isalnum() and before.isascii() and before.isalnum())
-                or (tail.isascii() and tail.isalnum() and after.isascii() and after.isalnum()))
-
-
-def _all_starts(text: str, term: str) -> list[int]:
-    starts, start = [], text.find(term)
-    while start != -1:
-        starts.append(start)
-        start = text.find(term, start + 1)
-    return starts
-
-
-@dataclass(frozen=True)
-class _NearPlan:
-    """How a term may be found near rather than exactly, worked out once per term: split in
-    two by inserted words (撤销…资格, 改了个名字 for 改名), or cut short (主营业务 for
-    主营业务变更)."""
-
-    cuts: tuple[tuple[str, str], ...]  # (head, tail) pairs, in order of the cut
-    max_gap: int
-    factor: float  # for a split term
-    prefixes: tuple[str, ...]  # for a cut-short term: the prefixes that may count, longest first
-    length: int
-    # One of these is in any question the term is found near in: every tail of a split ends
-    # with the term's last two characters, every prefix that counts starts with its first three.
-    either: tuple[str, ...]
-
-    @classmethod
-    def of(cls, term: str) -> _NearPlan:
-        short = len(term) <= 3
-        shortest_piece = 1 if short else 2
-        cuts = tuple(
-            (term[:cut], term[cut:])
-            for cut in range(shortest_piece, len(term) - shortest_piece + 1)
-            if not (short and (term[:cut] in _FUNCTION_CHARS or term[cut:] in _FUNCTION_CHARS))
-        )
-        # A prefix counts when it is at least 3 characters and 0.6 of the term; the question's
-        # substring table holds none longer than _SUB_MAX.
-        prefixes = () if short else tuple(
-            term[:n] for n in range(min(len(term) - 1, _SUB_MAX), 2, -1)
-            if n >= 0.6 * len(term)
-        )
-        either = () if short else (term[-2:], term[:3])
-        return cls(cuts, 2 if short else 6, _NEAR_SHORT if short else _NEAR, prefixes,
-                   len(term), either)
-
-    def match(self, positions: dict[str, list[int]]) -> _Match | None:
-        """Where the term is found near in a question with substring ``positions``, if it is."""
-        either = self.either
-        if either and either[0] not in positions and either[1] not in positions:
-            return None  # most candidates: neither a split nor a cut-short match is possible
-        for head, tail in self.cuts:
-            tail_starts = positions.get(tail)
-            if not tail_starts:
-                continue
-            for start in positions.get(head, ()):
-                gap_from = start + len(head)
-                ends = [t for t in tail_starts if gap_from < t <= gap_from + self.max_gap]
-                if ends:
-                    return _Match(self.factor, start, ends[0] + len(tail))
-        prefix = next((p for p in self.prefixes if p in positions), "")
-        content = sum(1 for ch in prefix if ch not in _FUNCTION_CHARS)
-        if prefix and content >= 3:
-            start = positions[prefix][0]
-            return _Match(_NEAR * len(prefix) / self.length, start, start + len(prefix))
-        return None
-
-
-def _gapped(parts: list[str], words: list[str]) -> bool:
-    """All of ``parts`` in order in ``words``, at most two other words between each."""
-    index = -1
-    for part in parts:
-        window = words[index + 1 : index + 4] if index >= 0 else words
-        if part not in window:
-            return False
-        index = (index + 1 if index >= 0 else 0) + window.index(part)
-    return True
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -245,30 +150,6 @@ def check_question(text: str) -> str:
 # -- the index ---------------------------------------------------------------------------------
 
 
-def _stem(word: str) -> str:
-    """A light English stemmer: enough to make moving/moved/move and listed/list meet."""
-    for suffix, replacement, min_len in (
-        ("ies", "y", 5), ("sses", "ss", 5), ("ation", "at", 7), ("ing", "", 6),
-        ("ed", "", 5), ("es", "", 5), ("s", "", 4),
-    ):
-        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            word = word[: len(word) - len(suffix)] + replacement
-            break
-    return word[:-1] if len(word) > 3 and word.endswith("e") else word
-
-
-def _en_key(phrase: str) -> str:
-    words = _EN_WORD.findall(normalize(phrase))
-    return " ".join(_stem(word) for word in words)
-
-
-def _bigrams(text: str) -> list[str]:
-    grams: list[str] = []
-    for run in cjk_runs(text):
-        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return grams
-
-
 @dataclass
 class _Doc:
     ref: str
@@ -293,11 +174,11 @@ def _load_scope() -> _Scope:
     data: dict[str, list[str]] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
     def key(word: str) -> str:
-        return normalize(word) if has_cjk(word) else _en_key(word)
+        return normalize(word) if has_cjk(word) else en_key(word)
 
     names = ("weak", "other_topics", "other_questions", "core")
     words = {name: [str(w) for w in data[name]] for name in names}
-    weak = {normalize(w) for w in words["weak"]} | {_en_key(w) for w in words["weak"]}
+    weak = {normalize(w) for w in words["weak"]} | {en_key(w) for w in words["weak"]}
     return _Scope(frozenset(weak), tuple(key(w) for w in words["other_topics"]),
                   tuple(key(w) for w in words["other_questions"]),
                   tuple(key(w) for w in words["core"]))
@@ -327,7 +208,7 @@ class QAIndex:
         self.item_docs: dict[str, _Doc] = {}
         for article in kb.articles.values():
             doc = self._doc(article.id, article, _OWN)
-            doc.grams.update(_bigrams(article.text + article.title_zh + article.summary_zh))
+            doc.grams.update(bigrams(article.text + article.title_zh + article.summary_zh))
             for item in article.items:
                 self._add_terms(doc, item, _FROM_ITEM)
                 self.item_docs[item.id] = self._doc(item.id, item, _OWN, register=False)
@@ -340,10 +221,10 @@ class QAIndex:
         for indicator in kb.indicators.values():
             doc = self._doc(indicator.id, indicator, _OWN)
             doc.zh_terms.setdefault(normalize(indicator.name), _OWN)
-            name_key = _en_key(indicator.name_en)
+            name_key = en_key(indicator.name_en)
             if name_key:
                 doc.en_terms.setdefault(name_key, _OWN)
-            doc.grams.update(_bigrams(indicator.text + indicator.name + indicator.domain))
+            doc.grams.update(bigrams(indicator.text + indicator.name + indicator.domain))
         self._build_lexicon()
         self._build_bm25()
         self.en_vocabulary = self._english_vocabulary()
@@ -376,7 +257,7 @@ class QAIndex:
             doc.zh_terms[key] = max(doc.zh_terms.get(key, 0.0), weight)
         en_titles = [entry.title_en] if isinstance(entry, Article | Item) else []
         for term in [*entry.keywords_en, *en_titles]:
-            key = _en_key(term)
+            key = en_key(term)
             if key:
                 doc.en_terms[key] = max(doc.en_terms.get(key, 0.0), weight)
 
@@ -416,7 +297,7 @@ class QAIndex:
         self.zh_terms_sorted = sorted(self.zh_weight,
                                       key=lambda t: (-len(t), -self.zh_weight[t], t))
         self.zh_rank = {term: rank for rank, term in enumerate(self.zh_terms_sorted)}
-        self.zh_long_terms = [t for t in self.zh_terms_sorted if len(t) > _SUB_MAX]
+        self.zh_long_terms = [t for t in self.zh_terms_sorted if len(t) > SUB_MAX]
         # Terms that may be found near rather than exactly, by what a question must contain
         # for them to be: a long term's first two characters, a short term's last one.
         self.zh_near_index: dict[str, list[str]] = {}
@@ -426,8 +307,8 @@ class QAIndex:
                 self.zh_near_index.setdefault(key, []).append(term)
         self.zh_pieces = frozenset(term[i:j] for term in self.zh_rank
                                    for i in range(len(term))
-                                   for j in range(i + 1, min(len(term), i + _SUB_MAX) + 1))
-        self.zh_near_plans = {t: _NearPlan.of(t) for terms in self.zh_near_index.values()
+                                   for j in range(i + 1, min(len(term), i + SUB_MAX) + 1))
+        self.zh_near_plans = {t: NearPlan.of(t) for terms in self.zh_near_index.values()
                               for t in terms}
         self.zh_term_refs: dict[str, list[str]] = {}
         self.en_term_refs: dict[str, list[str]] = {}
@@ -451,7 +332,7 @@ class QAIndex:
                 texts += [entry.title_en, entry.summary_en, *entry.keywords_en]
         for indicator in self.kb.indicators.values():
             texts += [indicator.name_en, indicator.domain_en, *indicator.keywords_en]
-        return frozenset(_stem(w) for text in texts for w in _EN_WORD.findall(normalize(text)))
+        return frozenset(stem(w) for text in texts for w in EN_WORD.findall(normalize(text)))
 
     def _build_quotes(self) -> None:
         """Every 4-character run of the verbatim texts: a question quoting one is on topic."""
@@ -489,7 +370,7 @@ class QAIndex:
 
     # matching
 
-    def _match_zh(self, text: str) -> dict[str, _Match]:
+    def _match_zh(self, text: str) -> dict[str, Match]:
         """Lexicon terms in the question: exact ones (a match inside a longer match is the
         longer one's), then near ones, which count less: a term split by inserted words
         (撤销…资格 in 撤销绿色工厂资格) or cut short (主营业务 for 主营业务变更)."""
@@ -498,26 +379,26 @@ class QAIndex:
         positions: dict[str, list[int]] = {}
         pieces = self.zh_pieces
         for start in range(len(text)):
-            for end in range(start + 1, min(len(text), start + _SUB_MAX) + 1):
+            for end in range(start + 1, min(len(text), start + SUB_MAX) + 1):
                 piece = text[start:end]
                 if piece not in pieces:
                     break
                 positions.setdefault(piece, []).append(start)
         spans: list[tuple[int, int]] = []
-        found: dict[str, _Match] = {}
+        found: dict[str, Match] = {}
         swallowed: set[str] = set()
         # Look the question's own substrings up, rather than every term in the question.
         candidates = [t for t in positions if t in self.zh_rank]
         candidates += [t for t in self.zh_long_terms if t in text]
         for term in sorted(candidates, key=self.zh_rank.__getitem__):
-            starts = positions.get(term) if len(term) <= _SUB_MAX else _all_starts(text, term)
+            starts = positions.get(term) if len(term) <= SUB_MAX else all_starts(text, term)
             for start in starts or ():
                 end = start + len(term)
-                if not _whole_word(text, start, end):
+                if not whole_word(text, start, end):
                     continue  # "esg" inside "designs", "voc" inside "revocation"
                 if not any(s <= start and end <= e for s, e in spans):
                     spans.append((start, end))
-                    found[term] = _Match(1.0, start, end)
+                    found[term] = Match(1.0, start, end)
                     break
             else:
                 swallowed.add(term)
@@ -531,7 +412,7 @@ class QAIndex:
             if near is None:
                 continue
             part = text[near.start : near.end]
-            if not has_cjk(part) or not _whole_word(text, near.start, near.end):
+            if not has_cjk(part) or not whole_word(text, near.start, near.end):
                 continue  # a near match is made of Chinese, not of letters inside a word
             # A part inside an exact match, shared by many texts (绿色制造单位), or already
             # used by another near match says nothing new.
@@ -549,7 +430,7 @@ class QAIndex:
     def _match_en(self, text: str) -> dict[str, float]:
         """English phrases on stemmed words; a phrase may have a word or two inserted
         ("changed our company name" for "change name"), which counts less."""
-        words = [_stem(w) for w in _EN_WORD.findall(text)]
+        words = [stem(w) for w in EN_WORD.findall(text)]
         taken = [False] * len(words)
         found: dict[str, float] = {}
         present = set(words)
@@ -557,23 +438,23 @@ class QAIndex:
         for term in sorted(candidates, key=self.en_rank.__getitem__):
             parts = term.split()
             size = len(parts)
-            if size == 1 and parts[0] in _EN_STOP:
+            if size == 1 and parts[0] in EN_STOP:
                 continue
             for start in range(len(words) - size + 1):
                 if words[start : start + size] == parts and not any(taken[start : start + size]):
                     taken[start : start + size] = [True] * size
                     found[term] = 1.0
                     break
-            if term not in found and size > 1 and _gapped(parts, words):
-                found[term] = _NEAR
+            if term not in found and size > 1 and gapped(parts, words):
+                found[term] = NEAR
         return found
 
-    def _zh_score(self, terms: dict[str, float], found: dict[str, _Match]) -> float:
+    def _zh_score(self, terms: dict[str, float], found: dict[str, Match]) -> float:
         """Each character of the question counts once per entry: of two overlapping terms
         of the same entry (被撤 and 撤了 in 被撤了) only the weightier one counts."""
         mine = sorted(((self.zh_weight[t] * terms[t] * m.factor, m) for t, m in found.items()
                        if t in terms), key=lambda pair: -pair[0])
-        taken: list[_Match] = []
+        taken: list[Match] = []
         score = 0.0
         for value, match in mine:
             if all(match.end <= o.start or o.end <= match.start for o in taken):
@@ -583,14 +464,14 @@ class QAIndex:
 
     def _bm25(self, text: str) -> dict[str, float]:
         scores: dict[str, float] = {}
-        for gram in dict.fromkeys(_bigrams(text)):  # once each, in a fixed order
+        for gram in dict.fromkeys(bigrams(text)):  # once each, in a fixed order
             for ref, weight in self.gram_postings.get(gram, ()):
                 scores[ref] = scores.get(ref, 0.0) + weight
         return scores
 
     def _rank(
         self, text: str
-    ) -> tuple[dict[str, float], dict[str, _Match], dict[str, float]]:
+    ) -> tuple[dict[str, float], dict[str, Match], dict[str, float]]:
         zh_found = self._match_zh(text)
         en_found = self._match_en(text)
         scores: dict[str, float] = {}
@@ -611,7 +492,7 @@ class QAIndex:
                 scores[ref] = scores.get(ref, 0.0) + _BM25_WEIGHT * 3.0 * value / top
         return scores, zh_found, en_found
 
-    def _best_item(self, article_ref: str, zh_found: dict[str, _Match],
+    def _best_item(self, article_ref: str, zh_found: dict[str, Match],
                    en_found: dict[str, float]) -> str | None:
         article = self.kb.articles[article_ref]
         best: tuple[float, str] | None = None
@@ -715,7 +596,7 @@ class QAIndex:
                 seen.add(ref)
         return ranked
 
-    def _in_scope(self, text: str, zh_found: dict[str, _Match], en_found: dict[str, float],
+    def _in_scope(self, text: str, zh_found: dict[str, Match], en_found: dict[str, float],
                   scores: dict[str, float]) -> bool:
         """See the module docstring: ours unless it is about something else."""
         if not scores:
@@ -755,37 +636,37 @@ class QAIndex:
         chinese, english = self._split_cache[phrases]
         if any(p in text for p in chinese):
             return True
-        stems = f" {_en_key(text)} "
+        stems = f" {en_key(text)} "
         return any(f" {' '.join(words)} " in stems for words in english)
 
     def _other_topics_in(self, text: str) -> list[str]:
         chinese, english = self._split_cache[self.other_topics]
         found = [t for t in chinese if t in text]
         if english:
-            stems = set(_en_key(text).split())
+            stems = set(en_key(text).split())
             for words in english:
                 if set(words) <= stems:
-                    found += [w for w in _EN_WORD.findall(text) if _stem(w) in words]
+                    found += [w for w in EN_WORD.findall(text) if stem(w) in words]
         return found
 
     def _names_core(self, text: str) -> bool:
         chinese, english = self._split_cache[self.core]
         if any(core in text for core in chinese):
             return True
-        stems = set(_en_key(text).split())
+        stems = set(en_key(text).split())
         return any(words[0] in stems for words in english)
 
-    def _foreign(self, text: str, zh_found: dict[str, _Match]) -> bool:
+    def _foreign(self, text: str, zh_found: dict[str, Match]) -> bool:
         """Made only of generic words, and the rest is a subject these measures never use
         (排污许可证怎么申请): bigrams and English words the corpus does not contain."""
         rest = text
         for term in sorted(zh_found, key=len, reverse=True):
             rest = rest.replace(term, " ")
-        rest = "".join(" " if ch in _FUNCTION_CHARS else ch for ch in rest)
-        unknown = [g for g in _bigrams(rest) if g not in self.gram_idf]
-        words = [_stem(w) for w in _EN_WORD.findall(rest) if w not in _EN_STOP and len(w) > 2]
+        rest = "".join(" " if ch in FUNCTION_CHARS else ch for ch in rest)
+        unknown = [g for g in bigrams(rest) if g not in self.gram_idf]
+        words = [stem(w) for w in EN_WORD.findall(rest) if w not in EN_STOP and len(w) > 2]
         unknown += [w for w in words if w not in self.en_vocabulary]
-        grams = _bigrams(rest)
+        grams = bigrams(rest)
         if grams and len(unknown) >= max(2, 0.6 * (len(grams) + len(words))):
             return True
         return bool(words) and len(unknown) == len(words)
