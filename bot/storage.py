@@ -60,16 +60,18 @@ class ChatStore:
         self.db = db
 
     def load(self, chat_id: int) -> ChatState:
-        rows = list(self.db.query("select * from chats where chat_id = ?", [chat_id]))
-        if not rows:
+        # Once per message: a plain statement (sqlite-utils' query() wraps it in a savepoint).
+        row = self.db.conn.execute(
+            "select lang, flow, state, nonce, blocked from chats where chat_id = ?", (chat_id,)
+        ).fetchone()
+        if row is None:
             return ChatState(chat_id)
-        row = rows[0]
+        lang, flow, saved, nonce, blocked = row
         try:
-            state = json.loads(row["state"]) if row["state"] else {}
+            state = json.loads(saved) if saved else {}
         except ValueError:  # a damaged row must not wedge the chat: start the flow afresh
-            state, row["flow"] = {}, None
-        return ChatState(chat_id, row["lang"], row["flow"], state, row["nonce"],
-                         bool(row["blocked"]))
+            state, flow = {}, None
+        return ChatState(chat_id, lang, flow, state, nonce, bool(blocked))
 
     def save(self, chat: ChatState) -> None:
         now = time.time()

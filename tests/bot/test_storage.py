@@ -1,0 +1,72 @@
+"""The conversation store: chat state and activity, one chat never seeing another's."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.storage import ChatState, ChatStore, open_database
+
+
+@pytest.fixture
+def store() -> ChatStore:
+    return ChatStore(open_database(":memory:"))
+
+
+def test_an_unknown_chat_starts_empty(store: ChatStore) -> None:
+    assert store.load(1) == ChatState(1)
+
+
+def test_state_round_trips_per_chat(store: ChatStore) -> None:
+    store.save(ChatState(1, "en", "score", {"answers": {"ind-1": 1.5}, "中文": "是"}, "ab12"))
+    store.save(ChatState(2, None, None, {"ignored": True}))
+    assert store.load(1) == ChatState(1, "en", "score", {"answers": {"ind-1": 1.5}, "中文": "是"},
+                                      "ab12")
+    # Outside a flow there is no flow state to keep.
+    assert store.load(2) == ChatState(2)
+
+
+def test_a_damaged_state_restarts_the_flow_instead_of_failing(store: ChatStore) -> None:
+    store.save(ChatState(1, "zh", "prescreen", {"step": 3}, "ab12"))
+    store.db.execute("update chats set state = '{not json' where chat_id = 1")
+    chat = store.load(1)
+    assert (chat.flow, chat.state, chat.lang) == (None, {}, "zh")
+
+
+def test_blocked_is_kept(store: ChatStore) -> None:
+    store.set_blocked(5)
+    assert store.is_blocked(5) and not store.is_blocked(6)
+    store.set_blocked(5, False)
+    assert not store.is_blocked(5)
+
+
+def test_forget_removes_one_chat_only(store: ChatStore) -> None:
+    for chat_id in (1, 2):
+        store.save(ChatState(chat_id, "zh"))
+        store.log(chat_id, "question:in")
+    store.forget(1)
+    assert store.load(1) == ChatState(1)
+    assert store.load(2).lang == "zh"
+    assert [row["chat_id"] for row in store.db["activity"].rows] == [2]
+
+
+def test_stats_count_chats_and_recent_activity(store: ChatStore) -> None:
+    since = time.time() - 1
+    store.save(ChatState(1))
+    store.log(1, "question:in")
+    store.log(1, "question:out")
+    store.log(2, "question:in")
+    assert store.stats(since) == {"chats": 1, "active": 2,
+                                  "kinds": {"question:in": 2, "question:out": 1}}
+    assert store.stats(time.time() + 60)["active"] == 0
+
+
+def test_a_file_database_uses_wal(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "bot.sqlite3"))
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    ChatStore(db).save(ChatState(9, "en"))
+    again = ChatStore(sqlite_utils.Database(tmp_path / "bot.sqlite3"))
+    assert again.load(9).lang == "en"
