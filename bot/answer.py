@@ -82,19 +82,19 @@ def answer_text(result: Result, lang: Lang, fmt: Format = "txt",
 
 
 def _answer(kb: KnowledgeBase, quote_ref: str, notes: tuple[str, ...],
-            related_refs: tuple[str, ...], lang: Lang, fmt: Format) -> str:
-    related = [{"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)}
-               for ref in related_refs]
+            related: tuple[str, ...], lang: Lang, fmt: Format) -> str:
+    entries = [{"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)}
+               for ref in related]
     return render(f"answer.{fmt}.j2", lang, quote=quote(quote_ref, lang, kb),
-                  notes=list(notes), related=related)
+                  notes=list(notes), related=entries)
 
 
 # Many questions share one answer: what is quoted, the notes and the related entries decide
 # it, and there are a few hundred such combinations. Each is rendered once.
 @lru_cache(maxsize=2048)
-def _default_answer(quote_ref: str, notes: tuple[str, ...], related_refs: tuple[str, ...],
+def _default_answer(quote_ref: str, notes: tuple[str, ...], related: tuple[str, ...],
                     lang: Lang, fmt: Format) -> str:
-    return _answer(default(), quote_ref, notes, related_refs, lang, fmt)
+    return _answer(default(), quote_ref, notes, related, lang, fmt)
 
 
 @lru_cache(maxsize=256)
