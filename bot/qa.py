@@ -71,11 +71,11 @@ _WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words 
 
 _CN_NUM = "零〇一二两三四五六七八九十"
 _ARTICLE_CN = re.compile(
-    rf"第\s*([{_CN_NUM}]+|\d{{1,3}})\s*条(?:\s*第?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[项款]|\s*[(（]([{_CN_NUM}]+|\d{{1,2}})[)）])?"
+    rf"第\s*([{_CN_NUM}]+|\d{{1,3}})\s*条(?:\s*第?\s*[(（]?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[)）]?\s*[项款]|\s*[(（]([{_CN_NUM}]+|\d{{1,2}})[)）])?"
 )
 _ARTICLE_BARE = re.compile(
     rf"(?<![第{_CN_NUM}\d哪几每这那上下某多前后])(\d{{1,3}}|[{_CN_NUM}]{{2,3}})\s*条(?![件例款文])"
-    rf"(?:\s*第?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[项款])?"
+    rf"(?:\s*第?\s*[(（]?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[)）]?\s*[项款])?"
 )
 _ARTICLE_EN = re.compile(
     r"\b(?:article|art)\s*\.?\s*-?\s*(\d{1,3})(?:\s*\.\s*(\d{1,2})(?!\d)|\s*\(\s*(\d{1,2})\s*\)"

@@ -12,13 +12,18 @@ _REF = re.compile(
     r"(?:\s*[.(（]\s*(\d{1,2})\s*[)）]?)?$"
 )
 _NUM = "[零〇一二两三四五六七八九十\\d]+"
-_CN_REF = re.compile(rf"^第?({_NUM})条(?:第?({_NUM})[项款])?$")
+# 第十一条, 第十一条第六项, and the bot's own labels: 第十一条第（六）项, 第十一条（六）.
+_CN_REF = re.compile(
+    rf"^第?({_NUM})条(?:第?[(（]?({_NUM})[)）]?[项款]|[(（]({_NUM})[)）])?$"
+)
+_CN_IND = re.compile(rf"^(?:附表)?指标第?({_NUM})项?$")  # 指标14, and the label 附表指标14
 
 
 def parse_ref(text: str) -> str | None:
-    """``11`` / ``art-11`` / ``第十一条`` → ``art-11``; ``11.6`` / ``11(6)`` → ``art-11.6``;
-    ``ind-14`` → ``ind-14``. Returns None when the text is not a reference (unknown ids are
-    the caller's to check against the knowledge base)."""
+    """``11`` / ``art-11`` / ``第十一条`` → ``art-11``; ``11.6`` / ``11(6)`` /
+    ``第十一条第（六）项`` → ``art-11.6``; ``ind-14`` / ``附表指标14`` → ``ind-14``.
+    Returns None when the text is not a reference (unknown ids are the caller's to check
+    against the knowledge base)."""
     cleaned = normalize(text).replace(" ", "")
     match = _REF.match(cleaned)
     if match:
@@ -29,10 +34,15 @@ def parse_ref(text: str) -> str | None:
     match = _CN_REF.match(cleaned)
     if match:
         number = chinese_number(match.group(1))
-        item = chinese_number(match.group(2)) if match.group(2) else None
-        if number is None or (match.group(2) and item is None):
+        item_text = match.group(2) or match.group(3)
+        item = chinese_number(item_text) if item_text else None
+        if number is None or (item_text and item is None):
             return None
         return f"art-{number}" + (f".{item}" if item else "")
+    match = _CN_IND.match(cleaned)
+    if match:
+        number = chinese_number(match.group(1))
+        return None if number is None else f"ind-{number}"
     return None
 
 

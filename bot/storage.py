@@ -105,7 +105,10 @@ class ChatStore:
 
     def stats(self, since: float) -> dict[str, Any]:
         """Counts for administrators: chats, recent activity by kind."""
-        chats = self.db.execute("select count(*) from chats").fetchone()[0]
+        # A chat that only ever asked questions has activity but no state row: count both.
+        chats = self.db.execute(
+            "select count(*) from (select chat_id from chats union select chat_id from activity)"
+        ).fetchone()[0]
         active = self.db.execute(
             "select count(distinct chat_id) from activity where at >= ?", [since]
         ).fetchone()[0]

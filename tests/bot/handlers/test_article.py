@@ -88,8 +88,6 @@ def test_every_english_label_opens_what_it_names(engine: Engine) -> None:
         assert quoted(reply) == verbatim(ref), ref
 
 
-@pytest.mark.xfail(strict=True, reason="parse_ref does not read the Chinese labels the bot "
-                   "itself prints for items (第十一条第（六）项) and indicators (附表指标14)")
 @pytest.mark.parametrize(("typed", "printed_by", "ref"), [
     ("第十一条第（六）项", "/article 11.6", "art-11.6"),
     ("附表指标14", "/article ind-14", "ind-14"),

@@ -152,15 +152,11 @@ def test_a_question_after_a_flow_ended_goes_to_the_qa(engine: Engine) -> None:
     assert quoted(say(engine, "第十五条")) == verbatim("art-15")
 
 
-@pytest.mark.xfail(strict=True, reason="the Q&A reads 第十一条第（六）项 (the bot's own label "
-                   "for the item) as Article 11 and quotes the whole article")
 def test_asking_the_label_of_an_item_quotes_the_item(engine: Engine) -> None:
     assert shown(say(engine, "老赖能申报吗")).startswith("【第十一条第（六）项】")
     assert quoted(say(engine, "第十一条第（六）项")) == verbatim("art-11.6")
 
 
-@pytest.mark.xfail(strict=True, reason="the English example of the /start welcome, 'Do we need "
-                   "a review after moving?', quotes Article 13 instead of Article 14")
 def test_the_welcomes_english_example_is_answered_by_article_14(engine: Engine) -> None:
     example = "Do we need a review after moving?"
     assert example in shown(say(engine, "/start", lang="en"))
