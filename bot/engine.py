@@ -200,6 +200,7 @@ class Step:
 
     messages: Messages
     state: dict[str, Any] | None
+    cancelled: bool = False  # the user left the flow (its own Cancel button): logged as such
 
 
 class Dialog(Protocol):
@@ -306,6 +307,8 @@ class Engine:
     def start_dialog(self, ctx: Context, name: str, args: str = "") -> Messages:
         """Leave any flow in progress and start ``name``."""
         dialog = self.dialogs[name]
+        if ctx.chat.flow:
+            ctx.log(f"flow:{ctx.chat.flow}:cancel")  # left unfinished for another one
         ctx.chat.flow, ctx.chat.state = name, {}
         ctx.log(f"flow:{name}:start")
         return self._apply(ctx, dialog.start(ctx, args))
@@ -397,7 +400,7 @@ class Engine:
     def _apply(self, ctx: Context, step: Step) -> Messages:
         if step.state is None:
             if ctx.chat.flow:
-                ctx.log(f"flow:{ctx.chat.flow}:end")
+                ctx.log(f"flow:{ctx.chat.flow}:{'cancel' if step.cancelled else 'end'}")
             ctx.chat.flow, ctx.chat.state, ctx.chat.nonce = None, {}, None
         else:
             ctx.chat.state, ctx.chat.nonce = step.state, ctx.next_nonce

@@ -112,7 +112,7 @@ class RemindDialog:
         verb, _, arg = payload.partition(":")
         if verb == "cancel":
             return Step([Outgoing(ctx.render("cancelled.html.j2", left=self.name),
-                                  ctx.main_menu())], None)
+                                  ctx.main_menu())], None, cancelled=True)
         if step == "code" and verb == "skip":
             return self._next(ctx, {**state, "code": None, "code_done": True})
         if step == "event" and verb == "event":

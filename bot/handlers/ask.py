@@ -30,7 +30,8 @@ def _answer(text: str, lang: Lang) -> tuple[bool, str, Keyboard | None]:
     quoted = result.quote_ref or ""
     if "." in quoted:  # an item was quoted: offer the whole article first
         refs.insert(0, quoted.split(".", 1)[0])
-    return True, body, article_buttons(refs[:6], lang)
+    # No article to point to: the main menu, rather than an answer with nothing to tap.
+    return True, body, article_buttons(refs[:6], lang) or None
 
 
 @router.text

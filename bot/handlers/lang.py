@@ -18,7 +18,8 @@ def _set(ctx: Context, code: str) -> Messages:
 @router.command("lang", describe="command.lang")
 def lang(ctx: Context, args: str) -> Messages:
     """Switch language, or offer the choice when none is given."""
-    code = args.strip().lower()
+    # "en-US", "zh_CN": the language part, as Telegram's own language codes are read.
+    code = args.strip().lower().replace("_", "-").split("-", 1)[0]
     if code in LANGS:
         return _set(ctx, code)
     buttons = keyboard([Button("中文", "l:zh"), Button("English", "l:en")])

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import build_engine
 from bot.engine import CALLBACK_DATA_MAX, Button, Engine
-from tests.support.conversation import labels, say, tap
+from tests.support.conversation import kinds, labels, say, tap
 
 
 def test_an_unknown_command_is_answered_and_commands_ignore_case_and_bot_name(
@@ -77,3 +77,18 @@ def test_a_failing_handler_becomes_an_apology(engine: Engine,
 def test_callback_data_limit_is_enforced() -> None:
     with pytest.raises(ValueError):
         Button("x", "d:abcdef:" + "y" * CALLBACK_DATA_MAX)
+
+
+def test_the_activity_log_tells_finished_flows_from_abandoned_ones(engine: Engine) -> None:
+    """/stats counts flows by how they ended: the user's own Cancel, or leaving a flow for
+    another, is a cancel; only a flow that reached its end is an end."""
+    say(engine, "/prescreen")
+    say(engine, "/score")  # the pre-screen is left unfinished
+    assert kinds(engine)[-3:] == ["command:score", "flow:prescreen:cancel", "flow:score:start"]
+    reply = say(engine, "/remind")
+    tap(engine, labels(reply)["取消"])
+    assert kinds(engine)[-1] == "flow:remind:cancel"
+    reply = say(engine, "/forget")
+    tap(engine, labels(reply)["取消"])
+    assert kinds(engine)[-1] == "flow:forget:cancel"
+    assert not any(kind.endswith(":end") for kind in kinds(engine))

@@ -36,8 +36,12 @@ def test_an_in_scope_question_quotes_the_measures_verbatim(engine: Engine, quest
     entry = default().get(ref)
     if isinstance(entry, Article | Item):  # an indicator's summary is made of its figures
         assert entry.summary_zh in shown(reply)
-    assert all(d.startswith("a:") and default().get(d[2:]) is not None for d in data(reply))
-    assert f"a:{ref}" not in data(reply)  # no button for what is already quoted in full
+    buttons = data(reply)
+    # Buttons to the related articles, or the main menu when there are none.
+    assert buttons
+    assert (all(d.startswith("a:") and default().get(d[2:]) is not None for d in buttons)
+            or all(d.startswith("m:") for d in buttons))
+    assert f"a:{ref}" not in buttons  # no button for what is already quoted in full
     assert kinds(engine) == ["question:in"]
 
 
@@ -162,3 +166,9 @@ def test_the_welcomes_english_example_is_answered_by_article_14(engine: Engine) 
     assert example in shown(say(engine, "/start", lang="en"))
     assert quoted(say(engine, "厂区迁址要重新复核吗")) == verbatim("art-14")  # the same, in Chinese
     assert quoted(say(engine, example, lang="en")) == verbatim("art-14")
+
+
+def test_an_answer_with_nothing_related_offers_the_main_menu(engine: Engine) -> None:
+    reply = say(engine, "配备三级计量有分吗")
+    assert quoted(reply) == verbatim("ind-14")
+    assert data(reply) == ["m:qa", "m:ps", "m:sc", "m:rm"]

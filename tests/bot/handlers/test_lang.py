@@ -46,13 +46,13 @@ def test_lang_zh_for_an_english_telegram_user(engine: Engine) -> None:
     assert shown(say(engine, "第十五条", lang="en-US")).startswith("【第十五条】")
 
 
-@pytest.mark.parametrize("typed", ["EN", " en ", "En"])
+@pytest.mark.parametrize("typed", ["EN", " en ", "En", "en-US", "en_GB"])
 def test_the_code_is_read_whatever_its_case_and_spacing(engine: Engine, typed: str) -> None:
     assert shown(say(engine, f"/lang {typed}")) == "OK, I will reply in English."
     assert engine.chats.load(1).lang == "en"
 
 
-@pytest.mark.parametrize("typed", ["", "fr", "english", "en-US", "中文", "zh en", "de"])
+@pytest.mark.parametrize("typed", ["", "fr", "english", "fr-CA", "中文", "zh en", "de"])
 def test_an_invalid_or_missing_code_offers_the_choice(engine: Engine, typed: str) -> None:
     reply = say(engine, f"/lang {typed}".rstrip())
     assert labels(reply) == CHOICE
