@@ -44,6 +44,7 @@ from bot.qa_terms import (
     stem,
     whole_word,
 )
+from bot.refs import CN_NUMERALS, ITEM_BRACKETED, ITEM_CN
 from bot.textnorm import (
     chinese_number,
     cjk_runs,
@@ -69,13 +70,12 @@ _MIN_SCORE = 0.8
 _FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关", "应在", "进行")
 _WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words of this regulation
 
-_CN_NUM = "零〇一二两三四五六七八九十"
 _ARTICLE_CN = re.compile(
-    rf"第\s*([{_CN_NUM}]+|\d{{1,3}})\s*条(?:\s*第?\s*[(（]?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[)）]?\s*[项款]|\s*[(（]([{_CN_NUM}]+|\d{{1,2}})[)）])?"
+    rf"第\s*([{CN_NUMERALS}]+|\d{{1,3}})\s*条(?:{ITEM_CN}|{ITEM_BRACKETED})?"
 )
 _ARTICLE_BARE = re.compile(
-    rf"(?<![第{_CN_NUM}\d哪几每这那上下某多前后])(\d{{1,3}}|[{_CN_NUM}]{{2,3}})\s*条(?![件例款文])"
-    rf"(?:\s*第?\s*[(（]?\s*([{_CN_NUM}]+|\d{{1,2}})\s*[)）]?\s*[项款])?"
+    rf"(?<![第{CN_NUMERALS}\d哪几每这那上下某多前后])(\d{{1,3}}|[{CN_NUMERALS}]{{2,3}})\s*条(?![件例款文])"
+    rf"(?:{ITEM_CN})?"
 )
 _ARTICLE_EN = re.compile(
     r"\b(?:article|art)\s*\.?\s*-?\s*(\d{1,3})(?:\s*\.\s*(\d{1,2})(?!\d)|\s*\(\s*(\d{1,2})\s*\)"
@@ -83,9 +83,9 @@ _ARTICLE_EN = re.compile(
 )
 _INDICATOR = re.compile(
     rf"(?:\bind\s*-?\s*(\d{{1,2}})\b|\bindicator\s*(?:no\.?\s*)?(\d{{1,2}})\b"
-    rf"|指标\s*(?:第\s*)?(\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?![条项])"
-    rf"|第\s*(\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*(?:项|个)指标"
-    rf"|附表\s*(?:指标)?\s*第?\s*(\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*项?)"
+    rf"|指标\s*(?:第\s*)?(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})(?![条项])"
+    rf"|第\s*(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*(?:项|个)指标"
+    rf"|附表\s*(?:指标)?\s*第?\s*(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*项?)"
 )
 # Weight of specific terms that keeps a question ours although it names another topic.
 _CLEARLY_OURS = 4.5

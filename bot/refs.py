@@ -11,11 +11,14 @@ _REF = re.compile(
     r"^(?:(art|article|ind|indicator)\s*[-. ]?\s*)?(\d{1,2})"
     r"(?:\s*[.(（]\s*(\d{1,2})\s*[)）]?)?$"
 )
-_NUM = "[零〇一二两三四五六七八九十\\d]+"
-# 第十一条, 第十一条第六项, and the bot's own labels: 第十一条第（六）项, 第十一条（六）.
-_CN_REF = re.compile(
-    rf"^第?({_NUM})条(?:第?[(（]?({_NUM})[)）]?[项款]|[(（]({_NUM})[)）])?$"
-)
+CN_NUMERALS = "零〇一二两三四五六七八九十"
+_NUM = f"[{CN_NUMERALS}\\d]+"
+# How an item follows its article, in a reference typed alone (here) or inside a question
+# (bot.qa): 第六项, 第（六）项 (the bot's own label), 六项; or bracketed alone: （六）.
+# Each has one group, the item's number.
+ITEM_CN = rf"\s*第?\s*[(（]?\s*([{CN_NUMERALS}]+|\d{{1,2}})\s*[)）]?\s*[项款]"
+ITEM_BRACKETED = rf"\s*[(（]([{CN_NUMERALS}]+|\d{{1,2}})[)）]"
+_CN_REF = re.compile(rf"^第?({_NUM})条(?:{ITEM_CN}|{ITEM_BRACKETED})?$")
 _CN_IND = re.compile(rf"^(?:附表)?指标第?({_NUM})项?$")  # 指标14, and the label 附表指标14
 
 
