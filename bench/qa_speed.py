@@ -23,18 +23,25 @@ def fresh_process(runs: int = 7) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "ask", "第十一条", "--json"], check=True,
-                       capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "第十一条", "--json"],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         times.append(time.perf_counter() - start)
     return times
 
 
 def frameworks_imported() -> str:
-    code = ("import sys; from bot.cli import main; main(['ask', '第十一条', '--json']); "
-            "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'aiogram', 'telegram'})) or 'none', file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, check=True)
+    code = (
+        "import sys; from bot.cli import main; main(['ask', '第十一条', '--json']); "
+        "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'aiogram', 'telegram'})) or 'none', file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     return done.stderr.strip()
 
 
@@ -57,14 +64,18 @@ def in_process(rounds: int = 20) -> list[float]:
 
 def main() -> int:
     fresh = fresh_process()
-    print(f"fresh `greenbot ask 第十一条 --json`: median {statistics.median(fresh):.3f} s, "
-          f"max {max(fresh):.3f} s (target <= 0.5 s)")
+    print(
+        f"fresh `greenbot ask 第十一条 --json`: median {statistics.median(fresh):.3f} s, "
+        f"max {max(fresh):.3f} s (target <= 0.5 s)"
+    )
     print(f"Telegram frameworks imported by `greenbot ask`: {frameworks_imported()}")
     samples = sorted(in_process())
     p50 = samples[len(samples) // 2] * 1000
     p99 = samples[int(len(samples) * 0.99) - 1] * 1000
-    print(f"in process, question -> answer text, {len(samples)} answers: "
-          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 <= 5 ms)")
+    print(
+        f"in process, question -> answer text, {len(samples)} answers: "
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 <= 5 ms)"
+    )
     return 0
 
 

@@ -64,8 +64,16 @@ def build(path: Path, units: int, reminders: int, backlog: int, seed: int = 2026
         event = EVENTS[unit_id % len(EVENTS)]
         day = NOW.date() - timedelta(days=rng.randrange(0, 400))
         unit_rows.append(
-            (unit_id, chat_id, f"北京测试单位{unit_id}有限公司", None, event, day.isoformat(), "zh",
-             now - 86_400)
+            (
+                unit_id,
+                chat_id,
+                f"北京测试单位{unit_id}有限公司",
+                None,
+                event,
+                day.isoformat(),
+                "zh",
+                now - 86_400,
+            )
         )
         count = 2 if unit_id % 4 == 0 else 1
         for _ in range(count):
@@ -75,16 +83,34 @@ def build(path: Path, units: int, reminders: int, backlog: int, seed: int = 2026
             due = NOW.date() + timedelta(days=rng.randrange(-120, 3 * 365))
             expiry = expires_at(due).timestamp()
             deadline_rows.append(
-                (deadline_id, unit_id, chat_id, KIND_OF[event], due.isoformat(), None, "art-14",
-                 expiry)
+                (
+                    deadline_id,
+                    unit_id,
+                    chat_id,
+                    KIND_OF[event],
+                    due.isoformat(),
+                    None,
+                    "art-14",
+                    expiry,
+                )
             )
             for offset in OFFSETS:
                 reminder_id += 1
                 send_at = reminder_time(due, offset).timestamp()
                 status = "sent" if send_at <= now else "planned"
                 reminder_rows.append(
-                    [reminder_id, deadline_id, unit_id, chat_id, offset, send_at, expiry, status,
-                     1 if status == "sent" else 0, send_at]
+                    [
+                        reminder_id,
+                        deadline_id,
+                        unit_id,
+                        chat_id,
+                        offset,
+                        send_at,
+                        expiry,
+                        status,
+                        1 if status == "sent" else 0,
+                        send_at,
+                    ]
                 )
     # Turn some past ones back into a backlog of due, still-planned reminders.
     past = [row for row in reminder_rows if row[7] == "sent" and row[6] > now]
@@ -154,8 +180,14 @@ def enrol_due(path: Path, messages: int) -> tuple[ReminderStore, SystemClock, in
     chats = max(1, messages * 9 // 10)
     for number in range(messages):
         # review_notice due in 10 days: closer than 30, so one reminder is due at once.
-        store.enrol(1_000 + number % chats, f"单位{number}", None, "review_notice",
-                    today + timedelta(days=10), now)
+        store.enrol(
+            1_000 + number % chats,
+            f"单位{number}",
+            None,
+            "review_notice",
+            today + timedelta(days=10),
+            now,
+        )
     return store, clock, chats
 
 
@@ -163,8 +195,9 @@ def send_rate(directory: Path, messages: int, limits: bool) -> dict[str, float]:
     """Enrol ``messages`` due reminders (over ~90% as many chats) and time ``run_once``."""
     path = directory / f"send-{messages}-{int(limits)}.sqlite3"
     store, clock, _ = enrol_due(path, messages)
-    limiter = RateLimiter() if limits else RateLimiter(per_second=float("inf"),
-                                                       per_chat_interval=0.0)
+    limiter = (
+        RateLimiter() if limits else RateLimiter(per_second=float("inf"), per_chat_interval=0.0)
+    )
     sender = InProcessSender()
     start = time.monotonic()
     stats = asyncio.run(run_once(store, sender, clock, limiter=limiter))
@@ -187,15 +220,15 @@ def send_rate(directory: Path, messages: int, limits: bool) -> dict[str, float]:
     }
 
 
-async def _send_over_http(store: ReminderStore, clock: SystemClock, base_url: str,
-                          token: str) -> Any:
+async def _send_over_http(
+    store: ReminderStore, clock: SystemClock, base_url: str, token: str
+) -> Any:
     from bot.transports.aiogram_runner import AiogramPort, make_bot
     from bot.transports.common import PortSender
 
     bot = make_bot(token, base_url)
     try:
-        return await run_once(store, PortSender(AiogramPort(bot)), clock,
-                              limiter=RateLimiter())
+        return await run_once(store, PortSender(AiogramPort(bot)), clock, limiter=RateLimiter())
     finally:
         await bot.session.close()
 
@@ -222,7 +255,9 @@ def send_rate_fake_server(directory: Path, messages: int) -> dict[str, float]:
         by_chat.setdefault(record.chat_id, []).append(record.at)
     gaps = [b - a for moments in by_chat.values() for a, b in pairwise(sorted(moments))]
     return {
-        "sent": stats.sent, "received": len(records), "elapsed": elapsed,
+        "sent": stats.sent,
+        "received": len(records),
+        "elapsed": elapsed,
         "rate": stats.sent / elapsed if elapsed else float("inf"),
         "max_per_second": busiest_second(times),
         "min_chat_gap": min(gaps) if gaps else float("nan"),
@@ -248,8 +283,10 @@ def main() -> int:
         counts = store.status_counts()
         units = store.db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
         total = sum(counts.values())
-        print(f"database: {units:,} units, {total:,} reminders "
-              f"({counts['planned']:,} planned, {counts['sent']:,} sent), built in {built:.1f} s")
+        print(
+            f"database: {units:,} units, {total:,} reminders "
+            f"({counts['planned']:,} planned, {counts['sent']:,} sent), built in {built:.1f} s"
+        )
         size = path.stat().st_size + sum(
             p.stat().st_size for p in directory.glob("reminders.sqlite3-*")
         )
@@ -258,13 +295,17 @@ def main() -> int:
         now = NOW.timestamp()
         due_now = len(store.due_batch(now, 1_000_000))
         median, p99 = timed(lambda: store.due_batch(now, 100), args.repeats)
-        print(f"due batch (100 of {due_now:,} due): median {median:.2f} ms, p99 {p99:.2f} ms "
-              f"(target <= 50 ms)")
+        print(
+            f"due batch (100 of {due_now:,} due): median {median:.2f} ms, p99 {p99:.2f} ms "
+            f"(target <= 50 ms)"
+        )
         later = (NOW + timedelta(days=30)).timestamp()  # a month of down time
         due_later = len(store.due_batch(later, 1_000_000))
         median, p99 = timed(lambda: store.due_batch(later, 100), args.repeats)
-        print(f"due batch after 30 days down (100 of {due_later:,} due): median {median:.2f} ms, "
-              f"p99 {p99:.2f} ms")
+        print(
+            f"due batch after 30 days down (100 of {due_later:,} due): median {median:.2f} ms, "
+            f"p99 {p99:.2f} ms"
+        )
         median, p99 = timed(lambda: store.next_wake_at(), args.repeats)
         print(f"next wake-up query: median {median:.3f} ms, p99 {p99:.3f} ms")
         median, p99 = timed(lambda: store.expire(now), args.repeats)
@@ -274,19 +315,23 @@ def main() -> int:
         store.close()
 
         result = send_rate_fake_server(directory, args.send)
-        print(f"send rate through aiogram to the fake Bot API server on 127.0.0.1, limits on: "
-              f"{result['sent']} sent ({result['received']} received) in "
-              f"{result['elapsed']:.2f} s = {result['rate']:.1f} msg/s; busiest second "
-              f"{result['max_per_second']}, closest two in one chat "
-              f"{result['min_chat_gap']:.3f} s")
+        print(
+            f"send rate through aiogram to the fake Bot API server on 127.0.0.1, limits on: "
+            f"{result['sent']} sent ({result['received']} received) in "
+            f"{result['elapsed']:.2f} s = {result['rate']:.1f} msg/s; busiest second "
+            f"{result['max_per_second']}, closest two in one chat "
+            f"{result['min_chat_gap']:.3f} s"
+        )
         print("send rate: in-process fake sender (no HTTP), to separate the loop from the wire")
         for limits in (True, False):
             result = send_rate(directory, args.send, limits)
             label = "limits on " if limits else "limits off"
-            print(f"  {label}: {result['sent']} sent in {result['elapsed']:.2f} s = "
-                  f"{result['rate']:.1f} msg/s; busiest second {result['max_per_second']} "
-                  f"as received ({result['scheduled_max_per_second']} as scheduled), "
-                  f"closest two in one chat {result['min_chat_gap']:.3f} s")
+            print(
+                f"  {label}: {result['sent']} sent in {result['elapsed']:.2f} s = "
+                f"{result['rate']:.1f} msg/s; busiest second {result['max_per_second']} "
+                f"as received ({result['scheduled_max_per_second']} as scheduled), "
+                f"closest two in one chat {result['min_chat_gap']:.3f} s"
+            )
     return 0
 
 

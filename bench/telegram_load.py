@@ -37,9 +37,29 @@ from tests.support.fake_telegram import FakeTelegram  # noqa: E402
 TOKEN = "123456789:" + "B" * 35
 DISTINCT_PER_USER = 3  # distinct questions per user in the cache-free run
 PACED_RATE = 100.0  # messages per second in the latency run, well under the bot's capacity
-ARTICLE_HEADINGS = ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条", "第七条", "第八条",
-                    "第九条", "第十条", "第十一条", "第十二条", "第十三条", "第十四条", "第十五条",
-                    "第十六条", "第十七条", "第十八条", "第十九条", "第二十条", "第二十一条"]
+ARTICLE_HEADINGS = [
+    "第一条",
+    "第二条",
+    "第三条",
+    "第四条",
+    "第五条",
+    "第六条",
+    "第七条",
+    "第八条",
+    "第九条",
+    "第十条",
+    "第十一条",
+    "第十二条",
+    "第十三条",
+    "第十四条",
+    "第十五条",
+    "第十六条",
+    "第十七条",
+    "第十八条",
+    "第十九条",
+    "第二十条",
+    "第二十一条",
+]
 
 
 def question_for(user: int, turn: int) -> tuple[str, str]:
@@ -80,9 +100,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def drive(tg: FakeTelegram, users: int, per_user: int,
-                check: Callable[[str, str], bool], rate: float | None = None,
-                questions: Questions = question_for, pid: int | None = None) -> dict[str, float]:
+async def drive(
+    tg: FakeTelegram,
+    users: int,
+    per_user: int,
+    check: Callable[[str, str], bool],
+    rate: float | None = None,
+    questions: Questions = question_for,
+    pid: int | None = None,
+) -> dict[str, float]:
     """Inject ``users * per_user`` messages interleaved (all at once, or ``rate`` per second);
     collect every reply meanwhile; check them. With ``pid``, also the bot's CPU time per
     update, which a busy neighbour on a shared machine disturbs far less than wall time."""
@@ -100,8 +126,9 @@ async def drive(tg: FakeTelegram, users: int, per_user: int,
                 expected[chat].append((heading, time.perf_counter()))
                 tg.send_text(chat, chat, text)
                 if rate:
-                    await asyncio.sleep(max(0.0, start + (turn * users + user + 1) / rate
-                                            - time.perf_counter()))
+                    await asyncio.sleep(
+                        max(0.0, start + (turn * users + user + 1) / rate - time.perf_counter())
+                    )
             await asyncio.sleep(0)
 
     injecting = asyncio.create_task(inject())
@@ -133,8 +160,12 @@ async def drive(tg: FakeTelegram, users: int, per_user: int,
             crossed += not check(text, heading)
     latencies.sort()
     return {
-        "updates": total, "seconds": elapsed, "rate": total / elapsed, "lost": lost,
-        "crossed": crossed, "p50": latencies[len(latencies) // 2] if latencies else 0.0,
+        "updates": total,
+        "seconds": elapsed,
+        "rate": total / elapsed,
+        "lost": lost,
+        "crossed": crossed,
+        "p50": latencies[len(latencies) // 2] if latencies else 0.0,
         "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] if latencies else 0.0,
         "cpu_ms": cpu_ms,
     }
@@ -175,16 +206,25 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-async def serving(tg: FakeTelegram, command: list[str], env: dict[str, str],
-                  work: Callable[[int], Awaitable[dict[str, float]]]) -> dict[str, float]:
+async def serving(
+    tg: FakeTelegram,
+    command: list[str],
+    env: dict[str, str],
+    work: Callable[[int], Awaitable[dict[str, float]]],
+) -> dict[str, float]:
     """Run a bot process against ``tg`` until ``work`` is done; work gets its pid."""
-    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-                               cwd=env.get("WORKDIR", str(ROOT)), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        cwd=env.get("WORKDIR", str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline and not any(
-                c.method.lower() == "getupdates" for c in tg.calls):
+            c.method.lower() == "getupdates" for c in tg.calls
+        ):
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.0)
         return await work(process.pid)
@@ -193,9 +233,11 @@ async def serving(tg: FakeTelegram, command: list[str], env: dict[str, str],
         process.wait(timeout=20)
 
 
-async def one_round(users: int, per_user: int, folder: Path, various: Questions
-                    ) -> dict[str, dict[str, float]]:
+async def one_round(
+    users: int, per_user: int, folder: Path, various: Questions
+) -> dict[str, dict[str, float]]:
     """An echo run, then greenbot runs (distinct, repeating, paced) on a fresh database."""
+
     def mentions(text: str, heading: str) -> bool:
         return text.startswith(heading) if heading.startswith("<b>") else heading in text
 
@@ -204,8 +246,9 @@ async def one_round(users: int, per_user: int, folder: Path, various: Questions
     async def echo_load(pid: int) -> dict[str, float]:
         # The same two loads as greenbot's below, so each ratio compares like with like.
         echoed = lambda text, _: bool(text)  # noqa: E731
-        figures["echo distinct"] = await drive(tg, users, DISTINCT_PER_USER, echoed,
-                                               questions=various, pid=pid)
+        figures["echo distinct"] = await drive(
+            tg, users, DISTINCT_PER_USER, echoed, questions=various, pid=pid
+        )
         figures["echo"] = await drive(tg, users, per_user, echoed, pid=pid)
         return figures["echo"]
 
@@ -213,20 +256,24 @@ async def one_round(users: int, per_user: int, folder: Path, various: Questions
         await serving(tg, [sys.executable, "-c", ECHO_BOT, TOKEN, tg.base_url], {}, echo_load)
     with FakeTelegram(token=TOKEN) as tg:
         database = folder / f"bench-{time.monotonic_ns()}.sqlite3"
-        env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": tg.base_url,
-               "GREENBOT_DB": str(database), "WORKDIR": str(folder)}
+        env = {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": tg.base_url,
+            "GREENBOT_DB": str(database),
+            "WORKDIR": str(folder),
+        }
 
         async def load(pid: int) -> dict[str, float]:
             figures["memory"] = {"idle": rss_kb(pid)}
-            figures["distinct"] = await drive(tg, users, DISTINCT_PER_USER, mentions,
-                                              questions=various, pid=pid)
+            figures["distinct"] = await drive(
+                tg, users, DISTINCT_PER_USER, mentions, questions=various, pid=pid
+            )
             figures["repeating"] = await drive(tg, users, per_user, mentions, pid=pid)
             figures["paced"] = await drive(tg, users, 3, mentions, rate=PACED_RATE)
             figures["memory"]["loaded"] = rss_kb(pid)
             return figures["repeating"]
 
-        await serving(tg, [sys.executable, "-m", "bot", "run", "--log-level", "WARNING"],
-                      env, load)
+        await serving(tg, [sys.executable, "-m", "bot", "run", "--log-level", "WARNING"], env, load)
     return figures
 
 
@@ -243,37 +290,50 @@ async def main_async(users: int, per_user: int, rounds: int) -> None:
         return sorted(r[kind][key] / r[echo][key] for r in results)
 
     def spread(values: list[float], unit: str = "") -> str:
-        return (f"median {statistics.median(values):.2f}{unit} "
-                f"(range {values[0]:.2f}-{values[-1]:.2f}{unit})")
+        return (
+            f"median {statistics.median(values):.2f}{unit} "
+            f"(range {values[0]:.2f}-{values[-1]:.2f}{unit})"
+        )
 
     def total(kind: str, key: str) -> int:
         return int(sum(r[kind][key] for r in results))
 
-    print(f"load: {users} users x {per_user} messages, interleaved; each bot in its own process, "
-          f"the fake Bot API server on 127.0.0.1; {rounds} rounds, echo and greenbot alternating")
+    print(
+        f"load: {users} users x {per_user} messages, interleaved; each bot in its own process, "
+        f"the fake Bot API server on 127.0.0.1; {rounds} rounds, echo and greenbot alternating"
+    )
     print(f"aiogram echo bot: {spread(sorted(r['echo']['rate'] for r in results), ' upd/s')}")
     for kind, echo, title in (
         ("repeating", "echo", "repeating question mix (answers from its cache)"),
         ("distinct", "echo distinct", "every message a different question (no cache hits)"),
     ):
-        print(f"greenbot, {title}: "
-              f"{spread(sorted(r[kind]['rate'] for r in results), ' upd/s')}; "
-              f"ratio to echo {spread(ratios(kind, echo))} (target >= 0.7); "
-              f"by CPU time per update {spread(ratios(kind, echo, 'cpu_ms'))}")
+        print(
+            f"greenbot, {title}: "
+            f"{spread(sorted(r[kind]['rate'] for r in results), ' upd/s')}; "
+            f"ratio to echo {spread(ratios(kind, echo))} (target >= 0.7); "
+            f"by CPU time per update {spread(ratios(kind, echo, 'cpu_ms'))}"
+        )
     for kind in ("distinct", "repeating", "paced"):
-        print(f"  {kind}: lost {total(kind, 'lost')}, crossed {total(kind, 'crossed')} "
-              f"(target 0/0)")
+        print(
+            f"  {kind}: lost {total(kind, 'lost')}, crossed {total(kind, 'crossed')} (target 0/0)"
+        )
     burst = sorted(r["repeating"]["p99"] * 1000 for r in results)
     paced_p50 = sorted(r["paced"]["p50"] * 1000 for r in results)
     paced_p99 = sorted(r["paced"]["p99"] * 1000 for r in results)
-    print(f"reply latency, steady {PACED_RATE:.0f} messages/s from {users} users: "
-          f"p50 {spread(paced_p50, ' ms')}, p99 {spread(paced_p99, ' ms')}")
-    print(f"reply latency p99 when {users * per_user} messages arrive at once (queueing): "
-          f"{spread(burst, ' ms')}")
+    print(
+        f"reply latency, steady {PACED_RATE:.0f} messages/s from {users} users: "
+        f"p50 {spread(paced_p50, ' ms')}, p99 {spread(paced_p99, ' ms')}"
+    )
+    print(
+        f"reply latency p99 when {users * per_user} messages arrive at once (queueing): "
+        f"{spread(burst, ' ms')}"
+    )
     idle = sorted(r["memory"]["idle"] / 1024 for r in results)
     loaded = sorted(r["memory"]["loaded"] / 1024 for r in results)
-    print(f"`greenbot run` resident memory: idle {idle[-1]:.1f} MiB, after the load "
-          f"{loaded[-1]:.1f} MiB (aiogram's import alone is about 165 MiB of it)")
+    print(
+        f"`greenbot run` resident memory: idle {idle[-1]:.1f} MiB, after the load "
+        f"{loaded[-1]:.1f} MiB (aiogram's import alone is about 165 MiB of it)"
+    )
 
 
 def main() -> int:

@@ -36,15 +36,22 @@ def quote(ref: str, lang: Lang, kb: KnowledgeBase | None = None) -> Quote:
         raise KeyError(ref)
     label = ref_label(ref, lang)
     if isinstance(entry, Article):
-        return Quote(ref, label, entry.title(lang), entry.summary(lang),
-                     f"{entry.heading} {entry.text}", None)
+        return Quote(
+            ref,
+            label,
+            entry.title(lang),
+            entry.summary(lang),
+            f"{entry.heading} {entry.text}",
+            None,
+        )
     if isinstance(entry, Item):
         article = kb.article_of(ref)
         assert article is not None
         lead = article.text.split("\n", 1)[0]
         text = f"{article.heading} {lead}\n……\n{entry.text}"
-        return Quote(ref, label, entry.title(lang), entry.summary(lang), text,
-                     ref_label(article.id, lang))
+        return Quote(
+            ref, label, entry.title(lang), entry.summary(lang), text, ref_label(article.id, lang)
+        )
     assert isinstance(entry, Indicator)
     summary = render("indicator_summary.txt.j2", lang, indicator=entry)
     return Quote(ref, label, entry.title(lang), summary, entry.text, None)
@@ -67,8 +74,9 @@ def related_refs(result: Result, kb: KnowledgeBase) -> list[str]:
     return ordered[:4]
 
 
-def answer_text(result: Result, lang: Lang, fmt: Format = "txt",
-                kb: KnowledgeBase | None = None) -> str:
+def answer_text(
+    result: Result, lang: Lang, fmt: Format = "txt", kb: KnowledgeBase | None = None
+) -> str:
     """The answer as a person reads it, plain (CLI, JSON) or Telegram HTML (chat)."""
     if result.problem:
         return _fixed_text(f"ask_problem.{fmt}.j2", lang, "problem", result.problem)
@@ -81,19 +89,32 @@ def answer_text(result: Result, lang: Lang, fmt: Format = "txt",
     return _answer(kb, result.quote_ref, result.notes, related, lang, fmt)
 
 
-def _answer(kb: KnowledgeBase, quote_ref: str, notes: tuple[str, ...],
-            related: tuple[str, ...], lang: Lang, fmt: Format) -> str:
-    entries = [{"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)}
-               for ref in related]
-    return render(f"answer.{fmt}.j2", lang, quote=quote(quote_ref, lang, kb),
-                  notes=list(notes), related=entries)
+def _answer(
+    kb: KnowledgeBase,
+    quote_ref: str,
+    notes: tuple[str, ...],
+    related: tuple[str, ...],
+    lang: Lang,
+    fmt: Format,
+) -> str:
+    entries = [
+        {"ref": ref, "label": ref_label(ref, lang), "title": kb.title(ref, lang)} for ref in related
+    ]
+    return render(
+        f"answer.{fmt}.j2",
+        lang,
+        quote=quote(quote_ref, lang, kb),
+        notes=list(notes),
+        related=entries,
+    )
 
 
 # Many questions share one answer: what is quoted, the notes and the related entries decide
 # it, and there are a few hundred such combinations. Each is rendered once.
 @lru_cache(maxsize=2048)
-def _default_answer(quote_ref: str, notes: tuple[str, ...], related: tuple[str, ...],
-                    lang: Lang, fmt: Format) -> str:
+def _default_answer(
+    quote_ref: str, notes: tuple[str, ...], related: tuple[str, ...], lang: Lang, fmt: Format
+) -> str:
     return _answer(default(), quote_ref, notes, related, lang, fmt)
 
 
@@ -103,8 +124,7 @@ def _fixed_text(template: str, lang: Lang, name: str, value: Any) -> str:
     return render(template, lang, **{name: value})
 
 
-def article_text(ref: str, lang: Lang, fmt: Format = "txt",
-                 kb: KnowledgeBase | None = None) -> str:
+def article_text(ref: str, lang: Lang, fmt: Format = "txt", kb: KnowledgeBase | None = None) -> str:
     """One article, item or indicator in full, with its summary (/article, greenbot article)."""
     kb = kb or default()
     entry = kb.get(ref)
@@ -116,5 +136,6 @@ def article_text(ref: str, lang: Lang, fmt: Format = "txt",
     article = kb.article_of(ref)
     if article is not None:
         chapter = f"{article.chapter.heading} {article.chapter.title}"
-    return render(f"article.{fmt}.j2", lang, quote=quote(ref, lang, kb), related=related,
-                  chapter=chapter)
+    return render(
+        f"article.{fmt}.j2", lang, quote=quote(ref, lang, kb), related=related, chapter=chapter
+    )

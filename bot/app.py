@@ -20,8 +20,16 @@ if TYPE_CHECKING:
 
 def routers() -> list[Router]:
     """Every feature's router; the Q&A text handler last, as the catch-all."""
-    return [start.router, article.router, lang.router, cancel.router, forget.router,
-            admin.router, reminders.router, ask.router]
+    return [
+        start.router,
+        article.router,
+        lang.router,
+        cancel.router,
+        forget.router,
+        admin.router,
+        reminders.router,
+        ask.router,
+    ]
 
 
 def dialogs() -> list[Dialog]:
@@ -41,8 +49,13 @@ def reminder_jobs(engine: Engine) -> list[Job]:
         from bot.transports.common import PortSender
 
         extras = engine.services.extras
-        await run_forever(extras["reminders"], PortSender(port), SystemClock(), asyncio.Event(),
-                          wake_event=extras["reminders_wake"])
+        await run_forever(
+            extras["reminders"],
+            PortSender(port),
+            SystemClock(),
+            asyncio.Event(),
+            wake_event=extras["reminders_wake"],
+        )
 
     return [deliver]
 

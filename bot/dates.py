@@ -64,8 +64,14 @@ def _checked(year: int, month: int, day: int) -> date:
         raise DateInputError(f"month {month} does not exist", "month", month=month)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise DateInputError(f"{year}-{month:02d} has no day {day} (it has {last} days)", "day",
-                             year=year, month=month, day=day, last=last)
+        raise DateInputError(
+            f"{year}-{month:02d} has no day {day} (it has {last} days)",
+            "day",
+            year=year,
+            month=month,
+            day=day,
+            last=last,
+        )
     return date(year, month, day)
 
 

@@ -167,13 +167,16 @@ class Router:
         self.text_handler: TextHandler | None = None
         self.forget_hooks: list[Callable[[Services, int], None]] = []
 
-    def command(self, *names: str, admin: bool = False,
-                describe: str | None = None) -> Callable[[CommandHandler], CommandHandler]:
+    def command(
+        self, *names: str, admin: bool = False, describe: str | None = None
+    ) -> Callable[[CommandHandler], CommandHandler]:
         def register(handler: CommandHandler) -> CommandHandler:
             for position, name in enumerate(names):
-                self.commands[name] = Command(name, handler, admin,
-                                              describe if position == 0 else None)
+                self.commands[name] = Command(
+                    name, handler, admin, describe if position == 0 else None
+                )
             return handler
+
         return register
 
     def action(self, prefix: str) -> Callable[[ActionHandler], ActionHandler]:
@@ -183,6 +186,7 @@ class Router:
         def register(handler: ActionHandler) -> ActionHandler:
             self.actions[prefix] = handler
             return handler
+
         return register
 
     def text(self, handler: TextHandler) -> TextHandler:
@@ -232,8 +236,9 @@ class Services:
 class Engine:
     """Routes events to features and keeps each chat's state in SQLite."""
 
-    def __init__(self, services: Services, routers: Iterable[Router],
-                 dialogs: Iterable[Dialog] = ()) -> None:
+    def __init__(
+        self, services: Services, routers: Iterable[Router], dialogs: Iterable[Dialog] = ()
+    ) -> None:
         self.services = services
         self.chats = ChatStore(services.db)
         self.routers = list(routers)
@@ -264,13 +269,16 @@ class Engine:
         if dialog.command:
             self._unique(dialog.command, self.commands, "command")
             self.commands[dialog.command] = Command(
-                dialog.command, self._dialog_starter(dialog), False,
+                dialog.command,
+                self._dialog_starter(dialog),
+                False,
                 f"command.{dialog.command}",
             )
 
     def _dialog_starter(self, dialog: Dialog) -> CommandHandler:
         def start(ctx: Context, args: str) -> Messages:
             return self.start_dialog(ctx, dialog.name, args)
+
         return start
 
     # public API
@@ -325,8 +333,7 @@ class Engine:
     def menu_entries(self) -> list[tuple[str, str]]:
         """(menu key, label key) of the main menu, Q&A first then the flows as registered."""
         entries = [("qa", "menu.qa")]
-        entries += [(d.menu_key, f"menu.{d.menu_key}") for d in self.dialogs.values()
-                    if d.menu_key]
+        entries += [(d.menu_key, f"menu.{d.menu_key}") for d in self.dialogs.values() if d.menu_key]
         return entries
 
     def main_menu(self, ctx: Context) -> Keyboard:
@@ -342,8 +349,14 @@ class Engine:
     def _handle(self, incoming: Incoming) -> Reply:
         chat = self.chats.load(incoming.chat_id)
         lang: Lang = chat.lang if chat.lang in LANGS else normalize_lang(incoming.lang_code)
-        ctx = Context(self, chat, incoming.user_id, lang,
-                      incoming.user_id in self.services.admins, secrets.token_hex(3))
+        ctx = Context(
+            self,
+            chat,
+            incoming.user_id,
+            lang,
+            incoming.user_id in self.services.admins,
+            secrets.token_hex(3),
+        )
         if incoming.button is not None:
             return self._on_button(ctx, incoming.button)
         text = (incoming.text or "").strip()

@@ -61,7 +61,11 @@ Location = Literal["beijing", "tianjin", "hebei", "other"]
 RevocationReason = Literal["failed_review", "major_change", "other"]
 Verdict = Literal["eligible", "conditional", "not_eligible", "incomplete", "auto_included"]
 VERDICTS: tuple[Verdict, ...] = (
-    "eligible", "conditional", "not_eligible", "incomplete", "auto_included",
+    "eligible",
+    "conditional",
+    "not_eligible",
+    "incomplete",
+    "auto_included",
 )
 
 
@@ -394,9 +398,7 @@ def _walk(p: Profile, today: date) -> _Walk:
                 if p.provincial_green_factory is None:
                     w.ask("provincial_green_factory")
                 elif not p.provincial_green_factory:
-                    w.fails.append(
-                        Reason("art-9", "art9_no_provincial_recognition", "fail", where)
-                    )
+                    w.fails.append(Reason("art-9", "art9_no_provincial_recognition", "fail", where))
                 else:
                     w.mets.append(Reason("art-9", "art9_tianjin_hebei_path_met", "met", where))
             else:

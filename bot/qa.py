@@ -70,9 +70,7 @@ _MIN_SCORE = 0.8
 _FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关", "应在", "进行")
 _WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words of this regulation
 
-_ARTICLE_CN = re.compile(
-    rf"第\s*([{CN_NUMERALS}]+|\d{{1,3}})\s*条(?:{ITEM_CN}|{ITEM_BRACKETED})?"
-)
+_ARTICLE_CN = re.compile(rf"第\s*([{CN_NUMERALS}]+|\d{{1,3}})\s*条(?:{ITEM_CN}|{ITEM_BRACKETED})?")
 _ARTICLE_BARE = re.compile(
     rf"(?<![第{CN_NUMERALS}\d哪几每这那上下某多前后])(\d{{1,3}}|[{CN_NUMERALS}]{{2,3}})\s*条(?![件例款文])"
     rf"(?:{ITEM_CN})?"
@@ -139,8 +137,7 @@ def check_question(text: str) -> str:
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise QuestionError(
             "too_long",
-            f"the question is {len(cleaned)} characters long; ask in at most "
-            f"{MAX_QUESTION_CHARS}",
+            f"the question is {len(cleaned)} characters long; ask in at most {MAX_QUESTION_CHARS}",
         )
     if not has_words(cleaned):
         raise QuestionError("no_words", "the question has no words, only symbols")
@@ -179,9 +176,12 @@ def _load_scope() -> _Scope:
     names = ("weak", "other_topics", "other_questions", "core")
     words = {name: [str(w) for w in data[name]] for name in names}
     weak = {normalize(w) for w in words["weak"]} | {en_key(w) for w in words["weak"]}
-    return _Scope(frozenset(weak), tuple(key(w) for w in words["other_topics"]),
-                  tuple(key(w) for w in words["other_questions"]),
-                  tuple(key(w) for w in words["core"]))
+    return _Scope(
+        frozenset(weak),
+        tuple(key(w) for w in words["other_topics"]),
+        tuple(key(w) for w in words["other_questions"]),
+        tuple(key(w) for w in words["core"]),
+    )
 
 
 class QAIndex:
@@ -202,8 +202,10 @@ class QAIndex:
         scope = _load_scope()
         self.weak, self.other_topics, self.core = scope.weak, scope.other_topics, scope.core
         self.other_questions = scope.other_questions
-        self._split_cache = {phrases: self._split(phrases) for phrases in
-                             (self.other_topics, self.other_questions, self.core)}
+        self._split_cache = {
+            phrases: self._split(phrases)
+            for phrases in (self.other_topics, self.other_questions, self.core)
+        }
         self.docs: dict[str, _Doc] = {}
         self.item_docs: dict[str, _Doc] = {}
         for article in kb.articles.values():
@@ -232,8 +234,9 @@ class QAIndex:
 
     # construction
 
-    def _doc(self, ref: str, entry: Article | Item | Indicator, weight: float,
-             register: bool = True) -> _Doc:
+    def _doc(
+        self, ref: str, entry: Article | Item | Indicator, weight: float, register: bool = True
+    ) -> _Doc:
         doc = _Doc(ref)
         self._add_terms(doc, entry, weight)
         if register:
@@ -294,8 +297,9 @@ class QAIndex:
         # Longest first, so that 失信被执行人 is taken before 失信; of two as long, the more
         # specific; then by the text, so that every process ranks them alike (a set's order
         # changes with each process's string hashing).
-        self.zh_terms_sorted = sorted(self.zh_weight,
-                                      key=lambda t: (-len(t), -self.zh_weight[t], t))
+        self.zh_terms_sorted = sorted(
+            self.zh_weight, key=lambda t: (-len(t), -self.zh_weight[t], t)
+        )
         self.zh_rank = {term: rank for rank, term in enumerate(self.zh_terms_sorted)}
         self.zh_long_terms = [t for t in self.zh_terms_sorted if len(t) > SUB_MAX]
         # Terms that may be found near rather than exactly, by what a question must contain
@@ -305,11 +309,15 @@ class QAIndex:
             if len(term) >= 2 and term not in self.weak and term.isalpha() and has_cjk(term):
                 key = term[:2] if len(term) > 3 else term[-1]
                 self.zh_near_index.setdefault(key, []).append(term)
-        self.zh_pieces = frozenset(term[i:j] for term in self.zh_rank
-                                   for i in range(len(term))
-                                   for j in range(i + 1, min(len(term), i + SUB_MAX) + 1))
-        self.zh_near_plans = {t: NearPlan.of(t) for terms in self.zh_near_index.values()
-                              for t in terms}
+        self.zh_pieces = frozenset(
+            term[i:j]
+            for term in self.zh_rank
+            for i in range(len(term))
+            for j in range(i + 1, min(len(term), i + SUB_MAX) + 1)
+        )
+        self.zh_near_plans = {
+            t: NearPlan.of(t) for terms in self.zh_near_index.values() for t in terms
+        }
         self.zh_term_refs: dict[str, list[str]] = {}
         self.en_term_refs: dict[str, list[str]] = {}
         for ref, doc in self.docs.items():
@@ -318,8 +326,9 @@ class QAIndex:
             for term in doc.en_terms:
                 self.en_term_refs.setdefault(term, []).append(ref)
         self._df_cache: dict[str, int] = {}
-        self.en_terms_sorted = sorted(self.en_weight,
-                                      key=lambda t: (-len(t.split()), -self.en_weight[t], t))
+        self.en_terms_sorted = sorted(
+            self.en_weight, key=lambda t: (-len(t.split()), -self.en_weight[t], t)
+        )
         self.en_rank = {term: rank for rank, term in enumerate(self.en_terms_sorted)}
         self.en_by_first: dict[str, list[str]] = {}
         for term in self.en_terms_sorted:
@@ -403,8 +412,9 @@ class QAIndex:
             else:
                 swallowed.add(term)
         used_parts: set[str] = set()
-        near_candidates = {t for key in positions if len(key) <= 2
-                           for t in self.zh_near_index.get(key, ())}
+        near_candidates = {
+            t for key in positions if len(key) <= 2 for t in self.zh_near_index.get(key, ())
+        }
         for term in sorted(near_candidates, key=self.zh_rank.__getitem__):
             if term in found or term in swallowed:
                 continue
@@ -452,8 +462,10 @@ class QAIndex:
     def _zh_score(self, terms: dict[str, float], found: dict[str, Match]) -> float:
         """Each character of the question counts once per entry: of two overlapping terms
         of the same entry (被撤 and 撤了 in 被撤了) only the weightier one counts."""
-        mine = sorted(((self.zh_weight[t] * terms[t] * m.factor, m) for t, m in found.items()
-                       if t in terms), key=lambda pair: -pair[0])
+        mine = sorted(
+            ((self.zh_weight[t] * terms[t] * m.factor, m) for t, m in found.items() if t in terms),
+            key=lambda pair: -pair[0],
+        )
         taken: list[Match] = []
         score = 0.0
         for value, match in mine:
@@ -469,9 +481,7 @@ class QAIndex:
                 scores[ref] = scores.get(ref, 0.0) + weight
         return scores
 
-    def _rank(
-        self, text: str
-    ) -> tuple[dict[str, float], dict[str, Match], dict[str, float]]:
+    def _rank(self, text: str) -> tuple[dict[str, float], dict[str, Match], dict[str, float]]:
         zh_found = self._match_zh(text)
         en_found = self._match_en(text)
         scores: dict[str, float] = {}
@@ -481,8 +491,11 @@ class QAIndex:
         for ref in (ref for ref in self.docs if ref in touched):
             doc = self.docs[ref]
             score = self._zh_score(doc.zh_terms, zh_found)
-            score += sum(self.en_weight[t] * doc.en_terms[t] * f
-                         for t, f in en_found.items() if t in doc.en_terms)
+            score += sum(
+                self.en_weight[t] * doc.en_terms[t] * f
+                for t, f in en_found.items()
+                if t in doc.en_terms
+            )
             if score:
                 scores[ref] = score
         bm25 = self._bm25(text)
@@ -492,8 +505,9 @@ class QAIndex:
                 scores[ref] = scores.get(ref, 0.0) + _BM25_WEIGHT * 3.0 * value / top
         return scores, zh_found, en_found
 
-    def _best_item(self, article_ref: str, zh_found: dict[str, Match],
-                   en_found: dict[str, float]) -> str | None:
+    def _best_item(
+        self, article_ref: str, zh_found: dict[str, Match], en_found: dict[str, float]
+    ) -> str | None:
         article = self.kb.articles[article_ref]
         best: tuple[float, str] | None = None
         for item in article.items:
@@ -596,8 +610,13 @@ class QAIndex:
                 seen.add(ref)
         return ranked
 
-    def _in_scope(self, text: str, zh_found: dict[str, Match], en_found: dict[str, float],
-                  scores: dict[str, float]) -> bool:
+    def _in_scope(
+        self,
+        text: str,
+        zh_found: dict[str, Match],
+        en_found: dict[str, float],
+        scores: dict[str, float],
+    ) -> bool:
         """See the module docstring: ours unless it is about something else."""
         if not scores:
             return False
@@ -616,8 +635,9 @@ class QAIndex:
             if self._names_core(rest):
                 return True
             _, rest_zh, rest_en = self._rank(rest)
-            strong = sum(self.zh_weight[t] * m.factor for t, m in rest_zh.items()
-                         if t not in self.weak)
+            strong = sum(
+                self.zh_weight[t] * m.factor for t, m in rest_zh.items() if t not in self.weak
+            )
             strong += sum(self.en_weight[t] * f for t, f in rest_en.items() if t not in self.weak)
             return strong >= _CLEARLY_OURS
         if any(term not in self.weak for term in matched):
@@ -629,8 +649,10 @@ class QAIndex:
     @staticmethod
     def _split(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         """Chinese phrases as they are; English ones as stemmed word tuples."""
-        return (tuple(p for p in phrases if has_cjk(p)),
-                tuple(tuple(p.split()) for p in phrases if not has_cjk(p)))
+        return (
+            tuple(p for p in phrases if has_cjk(p)),
+            tuple(tuple(p.split()) for p in phrases if not has_cjk(p)),
+        )
 
     def _contains_any(self, text: str, phrases: tuple[str, ...]) -> bool:
         chinese, english = self._split_cache[phrases]
@@ -694,6 +716,10 @@ def default_index() -> QAIndex:
     from bot import knowledge, textnorm
     from bot.cache import load_or_build
 
-    sources = (*knowledge.SOURCES, Path(__file__), Path(textnorm.__file__),
-               KNOWLEDGE_DIR / "scope.yaml")
+    sources = (
+        *knowledge.SOURCES,
+        Path(__file__),
+        Path(textnorm.__file__),
+        KNOWLEDGE_DIR / "scope.yaml",
+    )
     return load_or_build("qa-index", sources, lambda: QAIndex(default()))

@@ -44,8 +44,10 @@ def whole_word(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     head, tail = text[start], text[end - 1]
-    return not ((head.isascii() and head.isalnum() and before.isascii() and before.isalnum())
-                or (tail.isascii() and tail.isalnum() and after.isascii() and after.isalnum()))
+    return not (
+        (head.isascii() and head.isalnum() and before.isascii() and before.isalnum())
+        or (tail.isascii() and tail.isalnum() and after.isascii() and after.isalnum())
+    )
 
 
 def all_starts(text: str, term: str) -> list[int]:
@@ -82,13 +84,17 @@ class NearPlan:
         )
         # A prefix counts when it is at least 3 characters and 0.6 of the term; the question's
         # substring table holds none longer than SUB_MAX.
-        prefixes = () if short else tuple(
-            term[:n] for n in range(min(len(term) - 1, SUB_MAX), 2, -1)
-            if n >= 0.6 * len(term)
+        prefixes = (
+            ()
+            if short
+            else tuple(
+                term[:n] for n in range(min(len(term) - 1, SUB_MAX), 2, -1) if n >= 0.6 * len(term)
+            )
         )
         either = () if short else (term[-2:], term[:3])
-        return cls(cuts, 2 if short else 6, NEAR_SHORT if short else NEAR, prefixes,
-                   len(term), either)
+        return cls(
+            cuts, 2 if short else 6, NEAR_SHORT if short else NEAR, prefixes, len(term), either
+        )
 
     def match(self, positions: dict[str, list[int]]) -> Match | None:
         """Where the term is found near in a question with substring ``positions``, if it is."""
@@ -126,8 +132,13 @@ def gapped(parts: list[str], words: list[str]) -> bool:
 def stem(word: str) -> str:
     """A light English stemmer: enough to make moving/moved/move and listed/list meet."""
     for suffix, replacement, min_len in (
-        ("ies", "y", 5), ("sses", "ss", 5), ("ation", "at", 7), ("ing", "", 6),
-        ("ed", "", 5), ("es", "", 5), ("s", "", 4),
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("ation", "at", 7),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "", 5),
+        ("s", "", 4),
     ):
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
             word = word[: len(word) - len(suffix)] + replacement

@@ -31,9 +31,19 @@ def open_database(path: str) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "chats" not in db.table_names():
         db["chats"].create(
-            {"chat_id": int, "lang": str, "flow": str, "state": str, "nonce": str,
-             "blocked": int, "created": float, "updated": float},
-            pk="chat_id", not_null={"blocked"}, defaults={"blocked": 0},
+            {
+                "chat_id": int,
+                "lang": str,
+                "flow": str,
+                "state": str,
+                "nonce": str,
+                "blocked": int,
+                "created": float,
+                "updated": float,
+            },
+            pk="chat_id",
+            not_null={"blocked"},
+            defaults={"blocked": 0},
         )
     if "activity" not in db.table_names():
         db["activity"].create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
@@ -76,13 +86,20 @@ class ChatStore:
     def save(self, chat: ChatState) -> None:
         now = time.time()
         self.db["chats"].upsert(
-            {"chat_id": chat.chat_id, "lang": chat.lang, "flow": chat.flow,
-             "state": json.dumps(chat.state, ensure_ascii=False) if chat.flow else None,
-             "nonce": chat.nonce, "blocked": int(chat.blocked), "updated": now},
+            {
+                "chat_id": chat.chat_id,
+                "lang": chat.lang,
+                "flow": chat.flow,
+                "state": json.dumps(chat.state, ensure_ascii=False) if chat.flow else None,
+                "nonce": chat.nonce,
+                "blocked": int(chat.blocked),
+                "updated": now,
+            },
             pk="chat_id",
         )
-        self.db.execute("update chats set created = coalesce(created, ?) where chat_id = ?",
-                        [now, chat.chat_id])
+        self.db.execute(
+            "update chats set created = coalesce(created, ?) where chat_id = ?", [now, chat.chat_id]
+        )
 
     def set_blocked(self, chat_id: int, blocked: bool = True) -> None:
         chat = self.load(chat_id)
@@ -95,8 +112,10 @@ class ChatStore:
     def log(self, chat_id: int, kind: str) -> None:
         # Once per message: a plain statement, without the generic insert()'s schema work.
         with self.db.conn:
-            self.db.conn.execute("insert into activity (chat_id, kind, at) values (?, ?, ?)",
-                                 (chat_id, kind, time.time()))
+            self.db.conn.execute(
+                "insert into activity (chat_id, kind, at) values (?, ?, ?)",
+                (chat_id, kind, time.time()),
+            )
 
     def forget(self, chat_id: int) -> None:
         with self.db.conn:
@@ -112,8 +131,10 @@ class ChatStore:
         active = self.db.execute(
             "select count(distinct chat_id) from activity where at >= ?", [since]
         ).fetchone()[0]
-        kinds = dict(self.db.execute(
-            "select kind, count(*) from activity where at >= ? group by kind order by kind",
-            [since],
-        ).fetchall())
+        kinds = dict(
+            self.db.execute(
+                "select kind, count(*) from activity where at >= ? group by kind order by kind",
+                [since],
+            ).fetchall()
+        )
         return {"chats": chats, "active": active, "kinds": kinds}

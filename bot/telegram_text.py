@@ -43,7 +43,7 @@ def _pieces(text: str, limit: int) -> list[str]:
     for separator in ("\n\n", "\n"):
         cut = text.rfind(separator, 0, limit)
         if cut > limit // 4:
-            return [text[:cut], *_pieces(text[cut + len(separator):], limit)]
+            return [text[:cut], *_pieces(text[cut + len(separator) :], limit)]
     cut = _hard_cut(text, limit)
     return [text[:cut], *_pieces(text[cut:], limit)]
 
@@ -70,6 +70,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 def html_to_text(text: str) -> str:
     """Telegram HTML to what a terminal shows: quotes indented, tags dropped, entities read."""
+
     def quote(match: re.Match[str]) -> str:
         lines = "\n".join("  │ " + line for line in match.group(1).strip("\n").split("\n"))
         before = match.string[: match.start()]

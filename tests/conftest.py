@@ -27,15 +27,25 @@ def engine() -> Engine:
 def greenbot(tmp_path: Path) -> Run:
     """Run ``python -m bot ARGS`` as a fresh process in a temporary folder."""
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        environment = {k: v for k, v in os.environ.items()
-                       if not k.startswith(("BOT_TOKEN", "GREENBOT_", "TELEGRAM_"))}
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("BOT_TOKEN", "GREENBOT_", "TELEGRAM_"))
+        }
         environment["PYTHONPATH"] = str(ROOT)
         environment.update(env or {})
         return subprocess.run(
-            [sys.executable, "-m", "bot", *args], input=input, capture_output=True,
-            text=True, cwd=tmp_path, env=environment, timeout=timeout, encoding="utf-8",
+            [sys.executable, "-m", "bot", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=environment,
+            timeout=timeout,
+            encoding="utf-8",
         )
 
     return run

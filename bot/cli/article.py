@@ -34,8 +34,15 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.json:
         passage = quote(ref, args.lang, kb)
-        print_json({"ref": ref, "label": passage.label, "title": passage.title,
-                    "text": passage.text, "summary": passage.summary})
+        print_json(
+            {
+                "ref": ref,
+                "label": passage.label,
+                "title": passage.title,
+                "text": passage.text,
+                "summary": passage.summary,
+            }
+        )
     else:
         print(article_text(ref, args.lang, kb=kb))
     return 0

@@ -18,8 +18,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("question", nargs="?", metavar="QUESTION")
     parser.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
-    parser.add_argument("--lang", choices=("zh", "en"), help="answer language (default: that "
-                        "of the question)")
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), help="answer language (default: that of the question)"
+    )
     parser.set_defaults(func=run)
 
 

@@ -33,5 +33,6 @@ def run(args: argparse.Namespace) -> int:
         engine = build_engine(settings.db_path, settings.admins)
     except (ConfigError, sqlite3.Error) as error:
         raise CliError(str(error)) from error
-    return console.run(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(),
-                       lang_code=args.lang)
+    return console.run(
+        engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), lang_code=args.lang
+    )

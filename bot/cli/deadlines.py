@@ -81,9 +81,7 @@ def run(args: argparse.Namespace) -> int:
                 "deadlines": [item.to_json() for item in deadlines],
             }
         )
-        notes = dict.fromkeys(
-            note for item in deadlines if (note := item.calendar_note(args.lang))
-        )
+        notes = dict.fromkeys(note for item in deadlines if (note := item.calendar_note(args.lang)))
         for note in notes:
             print(f"greenbot deadlines: note: {note}", file=sys.stderr)
     else:

@@ -21,8 +21,9 @@ def register(subparsers: Any) -> None:
         "--once", action="store_true", help="one pass, then exit (the only mode; required)"
     )
     parser.add_argument(
-        "--db", metavar="PATH", help="the SQLite database (default: $GREENBOT_DB or "
-        "greenbot.sqlite3)"
+        "--db",
+        metavar="PATH",
+        help="the SQLite database (default: $GREENBOT_DB or greenbot.sqlite3)",
     )
     parser.add_argument("--dry-run", action="store_true", help="list what is due, send nothing")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

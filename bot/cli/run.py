@@ -20,21 +20,39 @@ def register(subparsers: Any) -> None:
         description="Serve on Telegram with long polling (or a webhook with --webhook). "
         "Due deadline reminders are sent by the same process.",
     )
-    parser.add_argument("--engine", choices=("aiogram", "ptb"), default="aiogram",
-                        help="Telegram framework (default aiogram)")
+    parser.add_argument(
+        "--engine",
+        choices=("aiogram", "ptb"),
+        default="aiogram",
+        help="Telegram framework (default aiogram)",
+    )
     parser.add_argument("--token", help="bot token (default $BOT_TOKEN)")
-    parser.add_argument("--api-base", help="Bot API server root, e.g. http://127.0.0.1:8081 "
-                        "(default $TELEGRAM_API_BASE or https://api.telegram.org)")
+    parser.add_argument(
+        "--api-base",
+        help="Bot API server root, e.g. http://127.0.0.1:8081 "
+        "(default $TELEGRAM_API_BASE or https://api.telegram.org)",
+    )
     parser.add_argument("--db", help="SQLite file (default $GREENBOT_DB or ./greenbot.sqlite3)")
-    parser.add_argument("--webhook", metavar="URL",
-                        help="aiogram only: serve a webhook at this https:// URL (TLS ended by "
-                        "a proxy in front; --listen is the local address)")
-    parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080",
-                        help="with --webhook: where to listen (default 127.0.0.1:8080)")
-    parser.add_argument("--no-reminders", action="store_true",
-                        help="do not run the reminder delivery loop in this process")
-    parser.add_argument("--log-level", default="INFO",
-                        choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="aiogram only: serve a webhook at this https:// URL (TLS ended by "
+        "a proxy in front; --listen is the local address)",
+    )
+    parser.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        default="127.0.0.1:8080",
+        help="with --webhook: where to listen (default 127.0.0.1:8080)",
+    )
+    parser.add_argument(
+        "--no-reminders",
+        action="store_true",
+        help="do not run the reminder delivery loop in this process",
+    )
+    parser.add_argument(
+        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--webhook {args.webhook!r}: Telegram delivers only to https:// URLs")
     listen = _listen(args.listen) if args.webhook else None
 
-    logging.basicConfig(level=args.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # httpx logs every request URL at INFO, and a Bot API URL carries the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import build_engine, reminder_jobs, warm_up
@@ -90,15 +109,20 @@ def run(args: argparse.Namespace) -> int:
     background = [] if args.no_reminders else reminder_jobs(engine)
     try:
         if args.engine == "ptb":
-            asyncio.run(ptb_runner.run_polling(engine, token, settings.api_base,
-                                               background=background))
+            asyncio.run(
+                ptb_runner.run_polling(engine, token, settings.api_base, background=background)
+            )
         elif args.webhook:
             assert listen is not None
-            asyncio.run(aiogram_runner.run_webhook(engine, token, settings.api_base,
-                                                   args.webhook, *listen, background=background))
+            asyncio.run(
+                aiogram_runner.run_webhook(
+                    engine, token, settings.api_base, args.webhook, *listen, background=background
+                )
+            )
         else:
-            asyncio.run(aiogram_runner.run_polling(engine, token, settings.api_base,
-                                                   background=background))
+            asyncio.run(
+                aiogram_runner.run_polling(engine, token, settings.api_base, background=background)
+            )
     except StartupError as error:
         raise CliError(str(error)) from error
     return 0

@@ -89,5 +89,3 @@ def _write_chart(report: Any, path: str, lang: str) -> None:
             handle.write(png)
     except OSError as error:
         raise CliError(f"{path}: cannot write ({error.strerror})") from error
-
-

@@ -73,8 +73,18 @@ SCORE_DIALOG = "score"
 
 _YES = {"是", "是的", "对", "有", "yes", "y", "true"}
 _NO = {"否", "不是", "不", "没有", "无", "no", "n", "false"}
-_NOT_SURE = {"不确定", "不清楚", "不知道", "不详", "unknown", "not sure", "unsure",
-             "don't know", "dont know", "?"}
+_NOT_SURE = {
+    "不确定",
+    "不清楚",
+    "不知道",
+    "不详",
+    "unknown",
+    "not sure",
+    "unsure",
+    "don't know",
+    "dont know",
+    "?",
+}
 _TRAILING = "。.!！~～ "
 _NUMBER = re.compile(r"^(-?\d+(?:\.\d+)?)%?$")
 
@@ -103,8 +113,9 @@ def choice_label(question: Question, value: Any, lang: Lang) -> str:
 def _read_choice(question: Question, text: str) -> Any:
     """A typed answer to a question with buttons: its value, UNKNOWN or _NOT_UNDERSTOOD."""
     said = _clean(text)
-    if said in _NOT_SURE or said in {_clean(label("prescreen.choice.unknown", lang))
-                                     for lang in ("zh", "en")}:
+    if said in _NOT_SURE or said in {
+        _clean(label("prescreen.choice.unknown", lang)) for lang in ("zh", "en")
+    }:
         return UNKNOWN
     for value in question.choices:
         names = {_clean(choice_label(question, value, lang)) for lang in ("zh", "en")}
@@ -234,8 +245,11 @@ class PrescreenDialog:
             return self._restart(ctx, state)
         if state["q"] is None:  # the result is on screen: a new question for the Q&A
             handler = ctx.engine.text_handler
-            messages = (handler(ctx, text) if handler is not None
-                        else [ctx.message("unknown_command.html.j2")])
+            messages = (
+                handler(ctx, text)
+                if handler is not None
+                else [ctx.message("unknown_command.html.j2")]
+            )
             return Step(messages, None)
         question = QUESTIONS[state["q"]]
         value = read_answer(question, text, self.today())
@@ -258,12 +272,20 @@ class PrescreenDialog:
             return ctx.engine.switch_dialog(ctx, SCORE_DIALOG)
         question = QUESTIONS[state["q"]]
         value = UNKNOWN if payload == "u" else question.choices[int(payload[2:])]
-        shown = (label("prescreen.choice.unknown", ctx.lang) if value is UNKNOWN
-                 else choice_label(question, value, ctx.lang))
-        echo = Outgoing(ctx.render("prescreen_answered.html.j2",
-                                   number=len(state["history"]) + 1,
-                                   question=label(f"prescreen.q.{question.field}", ctx.lang),
-                                   answer=shown), edit=True)
+        shown = (
+            label("prescreen.choice.unknown", ctx.lang)
+            if value is UNKNOWN
+            else choice_label(question, value, ctx.lang)
+        )
+        echo = Outgoing(
+            ctx.render(
+                "prescreen_answered.html.j2",
+                number=len(state["history"]) + 1,
+                question=label(f"prescreen.q.{question.field}", ctx.lang),
+                answer=shown,
+            ),
+            edit=True,
+        )
         step = self._answer(ctx, state, value)
         return Step([echo, *step.messages], step.state)
 
@@ -289,8 +311,15 @@ class PrescreenDialog:
             fresh = _fresh({})
         return self._next(ctx, fresh, restarted=True)
 
-    def _next(self, ctx: Context, state: dict[str, Any], *, intro: bool = False,
-              restarted: bool = False, problem: Problem | None = None) -> Step:
+    def _next(
+        self,
+        ctx: Context,
+        state: dict[str, Any],
+        *,
+        intro: bool = False,
+        restarted: bool = False,
+        problem: Problem | None = None,
+    ) -> Step:
         """Ask the question now due (again, with ``problem``), or show the result."""
         today = self.today()
         profile = profile_of(state)
@@ -301,8 +330,11 @@ class PrescreenDialog:
         buttons, offer = self._question_buttons(ctx, question, bool(state["history"]))
         messages = []
         if intro or restarted:  # on its own, so it stays when the question is answered
-            messages.append(ctx.message("prescreen_intro.html.j2", intro=intro,
-                                        estimate=self._estimate(ctx, state)))
+            messages.append(
+                ctx.message(
+                    "prescreen_intro.html.j2", intro=intro, estimate=self._estimate(ctx, state)
+                )
+            )
         text = ctx.render(
             "prescreen_question.html.j2",
             problem=problem,
@@ -313,21 +345,27 @@ class PrescreenDialog:
         messages.append(Outgoing(text, buttons))
         return Step(messages, {**state, "q": name, "offer": offer})
 
-    def _question_buttons(self, ctx: Context, question: Question,
-                          can_go_back: bool) -> tuple[Keyboard, list[str]]:
-        answers = [ctx.button(choice_label(question, value, ctx.lang), f"v:{index}", text=True)
-                   for index, value in enumerate(question.choices)]
+    def _question_buttons(
+        self, ctx: Context, question: Question, can_go_back: bool
+    ) -> tuple[Keyboard, list[str]]:
+        answers = [
+            ctx.button(choice_label(question, value, ctx.lang), f"v:{index}", text=True)
+            for index, value in enumerate(question.choices)
+        ]
         answers.append(ctx.button("prescreen.choice.unknown", "u"))
         offer = [f"v:{index}" for index in range(len(question.choices))] + ["u"]
         nav: list[Button] = []
         if can_go_back:
-            nav = [ctx.button("prescreen.nav.back", "back"),
-                   ctx.button("prescreen.nav.restart", "restart")]
+            nav = [
+                ctx.button("prescreen.nav.back", "back"),
+                ctx.button("prescreen.nav.restart", "restart"),
+            ]
             offer += ["back", "restart"]
         return keyboard(*_rows(answers), nav), offer
 
-    def _result(self, ctx: Context, state: dict[str, Any], profile: Profile,
-                result: Result) -> Step:
+    def _result(
+        self, ctx: Context, state: dict[str, Any], profile: Profile, result: Result
+    ) -> Step:
         lang = ctx.lang
         context = report_context(result, lang)
         howtos = {}
@@ -344,20 +382,23 @@ class PrescreenDialog:
             steps = [step.replace("greenbot score", "/score") for step in steps]
         score = "grade" in result.missing and SCORE_DIALOG in ctx.engine.dialogs
         context["steps"] = steps
-        refs = sorted((ref for ref in {r.ref for r in result.reasons}
-                       if knowledge().get(ref) is not None),
-                      key=lambda ref: int(ref.removeprefix("art-")))
+        refs = sorted(
+            (ref for ref in {r.ref for r in result.reasons} if knowledge().get(ref) is not None),
+            key=lambda ref: int(ref.removeprefix("art-")),
+        )
         offer = ["back", "restart"] if state["history"] else ["restart"]
         extra: list[Button] = []
         if score:
             extra.append(ctx.button("menu.sc", "score"))
             offer.append("score")
-        nav = ([ctx.button("prescreen.nav.back", "back")] if state["history"] else [])
+        nav = [ctx.button("prescreen.nav.back", "back")] if state["history"] else []
         nav.append(ctx.button("prescreen.nav.restart", "restart"))
         buttons = (*article_buttons(refs, lang), *keyboard(extra, nav))
-        estimate = (self._estimate(ctx, state)
-                    if profile.unit_type == "factory" and result.verdict != "not_eligible"
-                    else None)
+        estimate = (
+            self._estimate(ctx, state)
+            if profile.unit_type == "factory" and result.verdict != "not_eligible"
+            else None
+        )
         text = ctx.render("prescreen_result.html.j2", estimate=estimate, **context)
         ctx.log(f"prescreen:{result.verdict}")
         return Step([Outgoing(text, buttons)], {**state, "q": None, "offer": offer})

@@ -111,8 +111,11 @@ class RemindDialog:
         step = state.get("step")
         verb, _, arg = payload.partition(":")
         if verb == "cancel":
-            return Step([Outgoing(ctx.render("cancelled.html.j2", left=self.name),
-                                  ctx.main_menu())], None, cancelled=True)
+            return Step(
+                [Outgoing(ctx.render("cancelled.html.j2", left=self.name), ctx.main_menu())],
+                None,
+                cancelled=True,
+            )
         if step == "code" and verb == "skip":
             return self._next(ctx, {**state, "code": None, "code_done": True})
         if step == "event" and verb == "event":
@@ -183,9 +186,12 @@ class RemindDialog:
         except EventDateError as error:
             return self._ask(ctx, state, error.message(ctx.lang))
         if event in rules.NOTICE_EVENTS and day < today:
-            reason = ctx.label("remind.chat.date.notice_past",
-                               event=ctx.label(f"remind.event.{event.value}"),
-                               date=day.isoformat(), today=today.isoformat())
+            reason = ctx.label(
+                "remind.chat.date.notice_past",
+                event=ctx.label(f"remind.event.{event.value}"),
+                date=day.isoformat(),
+                today=today.isoformat(),
+            )
             return self._ask(ctx, state, reason)
         return self._next(ctx, {**state, "date": day.isoformat()})
 
@@ -215,30 +221,47 @@ class RemindDialog:
             text = ctx.render("remind_ask_code.html.j2", error=error, unit=state["name"])
             buttons = keyboard([ctx.button("remind.button.skip_code", "skip"), cancel])
         elif step == "event":
-            events = [{"value": event.value, "label": ctx.label(f"remind.event.{event.value}")}
-                      for event in EVENTS]
-            text = ctx.render("remind_ask_event.html.j2", error=error, unit=state["name"],
-                              code=state.get("code"), events=events)
-            rows = [[ctx.button(f"{n}. {item['label']}", f"event:{item['value']}", text=True)]
-                    for n, item in enumerate(events, start=1)]
+            events = [
+                {"value": event.value, "label": ctx.label(f"remind.event.{event.value}")}
+                for event in EVENTS
+            ]
+            text = ctx.render(
+                "remind_ask_event.html.j2",
+                error=error,
+                unit=state["name"],
+                code=state.get("code"),
+                events=events,
+            )
+            rows = [
+                [ctx.button(f"{n}. {item['label']}", f"event:{item['value']}", text=True)]
+                for n, item in enumerate(events, start=1)
+            ]
             buttons = keyboard(*rows, [cancel])
         elif step == "date":
             event = Event(state["event"])
-            quick = [ctx.button("remind.button.today", "day:today"),
-                     ctx.button("remind.chat.button.yesterday", "day:yesterday")]
+            quick = [
+                ctx.button("remind.button.today", "day:today"),
+                ctx.button("remind.chat.button.yesterday", "day:yesterday"),
+            ]
             if event in rules.NOTICE_EVENTS:
                 quick = []
-            text = ctx.render("remind_ask_date.html.j2", error=error,
-                              event_label=ctx.label(f"remind.event.{event.value}"),
-                              prompt=ctx.label(f"remind.date_prompt.{event.value}"),
-                              quick=bool(quick), notice=event in rules.NOTICE_EVENTS)
+            text = ctx.render(
+                "remind_ask_date.html.j2",
+                error=error,
+                event_label=ctx.label(f"remind.event.{event.value}"),
+                prompt=ctx.label(f"remind.date_prompt.{event.value}"),
+                quick=bool(quick),
+                notice=event in rules.NOTICE_EVENTS,
+            )
             buttons = keyboard(quick, [cancel])
         else:  # edit
-            fields = [ctx.button(f"remind.chat.field.{field}", f"field:{field}")
-                      for field in _FIELDS]
+            fields = [
+                ctx.button(f"remind.chat.field.{field}", f"field:{field}") for field in _FIELDS
+            ]
             text = ctx.render("remind_edit.html.j2")
-            buttons = keyboard(fields[:2], fields[2:],
-                               [ctx.button("remind.chat.button.back", "back"), cancel])
+            buttons = keyboard(
+                fields[:2], fields[2:], [ctx.button("remind.chat.button.back", "back"), cancel]
+            )
         return Step([Outgoing(text, buttons)], state)
 
     def _plans(self, ctx: Context, state: dict[str, Any]) -> list[Any]:
@@ -248,16 +271,24 @@ class RemindDialog:
 
     def _preview(self, ctx: Context, state: dict[str, Any], error: str | None = None) -> Step:
         plans = self._plans(ctx, state)
-        text = render_preview(state["name"], state.get("code"), Event(state["event"]),
-                              date.fromisoformat(state["date"]), plans, ctx.lang)
+        text = render_preview(
+            state["name"],
+            state.get("code"),
+            Event(state["event"]),
+            date.fromisoformat(state["date"]),
+            plans,
+            ctx.lang,
+        )
         if not any(planned for _, planned in plans):
             text += "\n\n" + html.escape(ctx.label("remind.chat.none_planned"), quote=False)
         if error:
             text = f"⚠️ {html.escape(error, quote=False)}\n\n{text}"
         buttons = keyboard(
             [ctx.button("remind.button.confirm", "confirm")],
-            [ctx.button("remind.chat.button.edit", "edit"),
-             ctx.button("remind.button.cancel", "cancel")],
+            [
+                ctx.button("remind.chat.button.edit", "edit"),
+                ctx.button("remind.button.cancel", "cancel"),
+            ],
         )
         return Step([Outgoing(text, buttons)], {**state, "step": "preview"})
 
@@ -270,16 +301,18 @@ class RemindDialog:
         day = date.fromisoformat(state["date"])
         known = {unit.id for unit in store.list_units(ctx.chat_id)}
         try:
-            unit_id = store.enrol(ctx.chat_id, state["name"], state.get("code"), event, day,
-                                  now, lang=ctx.lang)
+            unit_id = store.enrol(
+                ctx.chat_id, state["name"], state.get("code"), event, day, now, lang=ctx.lang
+            )
         except (EnrolmentError, credit_code.CreditCodeError, EventDateError) as error:
             text = ctx.render("remind_failed.html.j2", error=error.message(ctx.lang))
             return Step([Outgoing(text, ctx.main_menu())], None)
         unit = store.get_unit(ctx.chat_id, unit_id)
         if unit is None:  # deleted between the two statements: nothing to show
             return Step([Outgoing(ctx.render("reminders_gone.html.j2"), ctx.main_menu())], None)
-        immediate = any(entry.immediate for _, planned in self._plans(ctx, state)
-                        for entry in planned)
+        immediate = any(
+            entry.immediate for _, planned in self._plans(ctx, state) for entry in planned
+        )
         if immediate and unit_id not in known:
             wake = ctx.services.extras.get("reminders_wake")
             if wake is not None:
@@ -291,20 +324,24 @@ class RemindDialog:
                 "sense_label": ctx.label(f"remind.sense.{item.deadline.sense}"),
                 "due": item.due.isoformat(),
                 "next_at": item.next_reminder_at.strftime("%Y-%m-%d %H:%M")
-                if item.next_reminder_at else None,
+                if item.next_reminder_at
+                else None,
                 "left": item.reminders_left,
             }
             for item in unit.deadlines
         ]
         text = ctx.render(
-            "remind_done.html.j2", unit=unit.name, code=unit.credit_code,
+            "remind_done.html.j2",
+            unit=unit.name,
+            code=unit.credit_code,
             event_label=ctx.label(f"remind.event.{unit.event.value}"),
-            date=unit.date.isoformat(), deadlines=deadlines, again=unit_id in known,
+            date=unit.date.isoformat(),
+            deadlines=deadlines,
+            again=unit_id in known,
             immediate=immediate and unit_id not in known,
         )
         rows: list[list[Button]] = [
-            [Button(ctx.label("remind.button.ics", kind=item["kind_label"]),
-                    f"r:ics:{item['id']}")]
+            [Button(ctx.label("remind.button.ics", kind=item["kind_label"]), f"r:ics:{item['id']}")]
             for item in deadlines
         ]
         rows.append([Button(ctx.label("remind.chat.button.list"), "r:page:0")])

@@ -127,8 +127,9 @@ class ScoreDialog:
             if isinstance(indicator.rule, RatioRule):
                 return self._ratio(ctx, state, indicator.rule, folded)
             if isinstance(indicator.rule, LevelRule):
-                return self._answered(ctx, state, self._level(ctx, indicator.rule, folded),
-                                      edit=False)
+                return self._answered(
+                    ctx, state, self._level(ctx, indicator.rule, folded), edit=False
+                )
             raise _Reask(ctx.label("score.error.buttons"))
         except _Reask as problem:
             return Step([self._question(ctx, state, error=problem.reason)], state)
@@ -185,8 +186,12 @@ class ScoreDialog:
 
     def _level(self, ctx: Context, rule: LevelRule, folded: str) -> int:
         value = _number(folded.removesuffix("级").removeprefix("level").strip())
-        if value is None or "%" in folded or not value.is_integer() \
-                or not 0 <= value <= rule.top_level:
+        if (
+            value is None
+            or "%" in folded
+            or not value.is_integer()
+            or not 0 <= value <= rule.top_level
+        ):
             raise _Reask(ctx.label("score.error.level", top=rule.top_level))
         return int(value)
 
@@ -212,8 +217,7 @@ class ScoreDialog:
         answer = self._parse(indicator, {"value": value, "requirement": requirement})
         return self._answered(ctx, state, answer, edit=False)
 
-    def _check_value(self, ctx: Context, rule: RatioRule, number: float,
-                     requirement: bool) -> None:
+    def _check_value(self, ctx: Context, rule: RatioRule, number: float, requirement: bool) -> None:
         if requirement and number <= 0:
             raise _Reask(ctx.label("score.error.requirement", given=fmt(number)))
         if number < 0:
@@ -221,8 +225,9 @@ class ScoreDialog:
         if rule.percent and number > 100:
             raise _Reask(ctx.label("score.error.percent_range", given=fmt(number)))
 
-    def _answered(self, ctx: Context, state: dict[str, Any], answer: Answer | None,
-                  *, edit: bool) -> Step:
+    def _answered(
+        self, ctx: Context, state: dict[str, Any], answer: Answer | None, *, edit: bool
+    ) -> Step:
         """Record an answer (None: skipped), confirm it, and ask the next question."""
         table = indicators()
         indicator = table[state["at"]]
@@ -236,15 +241,26 @@ class ScoreDialog:
     def _recorded(self, ctx: Context, indicator: Indicator, answer: Answer | None) -> str:
         item = score_item(indicator, answer)
         return ctx.render(
-            "score_recorded.html.j2", skipped=answer is None, number=indicator.number,
-            title=indicator.title(ctx.lang), points=fmt(item.points),
-            max_points=fmt(item.max), note=note(item, ctx.lang),
+            "score_recorded.html.j2",
+            skipped=answer is None,
+            number=indicator.number,
+            title=indicator.title(ctx.lang),
+            points=fmt(item.points),
+            max_points=fmt(item.max),
+            note=note(item, ctx.lang),
         )
 
     # -- showing a question -------------------------------------------------------------------
 
-    def _question(self, ctx: Context, state: dict[str, Any], *, intro: bool = False,
-                  error: str = "", edit: bool = False) -> Outgoing:
+    def _question(
+        self,
+        ctx: Context,
+        state: dict[str, Any],
+        *,
+        intro: bool = False,
+        error: str = "",
+        edit: bool = False,
+    ) -> Outgoing:
         table = indicators()
         at = state["at"]
         indicator = table[at]
@@ -252,12 +268,18 @@ class ScoreDialog:
         answers = self._answers(state)
         current = answers.get(indicator.id)
         values: dict[str, Any] = {
-            "intro": intro, "error": error, "position": at + 1, "total": len(table),
+            "intro": intro,
+            "error": error,
+            "position": at + 1,
+            "total": len(table),
             "domain": indicator.domain_en if ctx.lang == "en" else indicator.domain,
-            "number": indicator.number, "title": indicator.title(ctx.lang),
-            "max_points": fmt(indicator.max_points), "kind": rule.kind,
+            "number": indicator.number,
+            "title": indicator.title(ctx.lang),
+            "max_points": fmt(indicator.max_points),
+            "kind": rule.kind,
             "current": note(score_item(indicator, current), ctx.lang)
-            if current is not None else "",
+            if current is not None
+            else "",
         }
         if isinstance(rule, PercentRule):
             values.update(threshold=fmt(rule.threshold), inclusive=rule.inclusive)
@@ -265,7 +287,9 @@ class ScoreDialog:
             pending = state.get("value")
             values.update(
                 pending=fmt(pending) if pending is not None else None,
-                unit="%" if rule.percent else "", mode=rule.mode, full_at=fmt(rule.full_at),
+                unit="%" if rule.percent else "",
+                mode=rule.mode,
+                full_at=fmt(rule.full_at),
                 example="52 30" if rule.percent else "1.6 1.0",
                 example_requirement="30" if rule.percent else "1.0",
             )
@@ -274,8 +298,7 @@ class ScoreDialog:
         elif isinstance(rule, ChecklistRule):
             ticked = self._ticked(state, indicator)
             values["items"] = [
-                {"label": item.label(ctx.lang), "points": fmt(item.points),
-                 "on": item.id in ticked}
+                {"label": item.label(ctx.lang), "points": fmt(item.points), "on": item.id in ticked}
                 for item in rule.items
             ]
             total = sum(item.points for item in rule.items)
@@ -318,21 +341,31 @@ class ScoreDialog:
         report = score(answers)
         offer = PRESCREEN in ctx.engine.dialogs
         summary = self._summary(ctx, report, offer)
-        chart = Outgoing(attachment=Attachment(kind="photo", filename="score.png",
-                                               data=render_png(report, ctx.lang),
-                                               caption=ctx.label("score.chart.caption")))
+        chart = Outgoing(
+            attachment=Attachment(
+                kind="photo",
+                filename="score.png",
+                data=render_png(report, ctx.lang),
+                caption=ctx.label("score.chart.caption"),
+            )
+        )
         if not offer:
             return Step([confirmation, chart, Outgoing(summary, ctx.main_menu())], None)
         buttons = keyboard([ctx.button("score.btn.prescreen", "ps")], *ctx.main_menu())
-        state = {"v": STATE_VERSION, "result": True, "grade": report.grade,
-                 "answers": answers.to_mapping()}
+        state = {
+            "v": STATE_VERSION,
+            "result": True,
+            "grade": report.grade,
+            "answers": answers.to_mapping(),
+        }
         return Step([confirmation, chart, Outgoing(summary, buttons)], state)
 
     def _summary(self, ctx: Context, report: Report, offer: bool) -> str:
         values = report_context(report, ctx.lang)
         values["gains"] = values["gains"][:RESULT_GAINS]
-        return ctx.render("score_result.html.j2", unanswered_count=len(report.unanswered),
-                          offer=offer, **values)
+        return ctx.render(
+            "score_result.html.j2", unanswered_count=len(report.unanswered), offer=offer, **values
+        )
 
     def _on_result_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
         grade = state.get("grade")
@@ -355,12 +388,20 @@ class ScoreDialog:
         at = state.get("at")
         if not isinstance(at, int) or isinstance(at, bool) or not 0 <= at < len(table):
             at = 0
-        clean: dict[str, Any] = {"v": STATE_VERSION, "at": at,
-                                 "answers": self._answers(state).to_mapping()}
+        clean: dict[str, Any] = {
+            "v": STATE_VERSION,
+            "at": at,
+            "answers": self._answers(state).to_mapping(),
+        }
         rule = table[at].rule
         value = state.get("value")
-        if isinstance(rule, RatioRule) and isinstance(value, int | float) \
-                and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+        if (
+            isinstance(rule, RatioRule)
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        ):
             clean["value"] = value
         ticked = state.get("ticked")
         if isinstance(rule, ChecklistRule) and isinstance(ticked, list):

@@ -35,6 +35,7 @@ class ForgetDialog:
             ctx.forgotten = True
             return Step([Outgoing(ctx.render("forget_done.html.j2"))], None)
         if payload == "no":
-            return Step([Outgoing(ctx.render("forget_kept.html.j2"), ctx.main_menu())], None,
-                        cancelled=True)
+            return Step(
+                [Outgoing(ctx.render("forget_kept.html.j2"), ctx.main_menu())], None, cancelled=True
+            )
         raise ForgedButton(payload)

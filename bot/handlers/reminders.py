@@ -74,12 +74,26 @@ def _page(ctx: Context, page: int, note: str = "") -> Outgoing:
     rows: list[list[Button]] = []
     for number, unit in enumerate(shown, start=start + 1):
         rows += [
-            [Button(ctx.label("remind.chat.button.ics_n", n=number, kind=ctx.label(
-                f"remind.kind.{item.kind.value}")), f"r:ics:{item.id}")]
+            [
+                Button(
+                    ctx.label(
+                        "remind.chat.button.ics_n",
+                        n=number,
+                        kind=ctx.label(f"remind.kind.{item.kind.value}"),
+                    ),
+                    f"r:ics:{item.id}",
+                )
+            ]
             for item in unit.deadlines
         ]
-        rows.append([Button(ctx.label("remind.chat.button.delete_n", n=number,
-                                      name=_short(unit.name)), f"r:del:{unit.id}")])
+        rows.append(
+            [
+                Button(
+                    ctx.label("remind.chat.button.delete_n", n=number, name=_short(unit.name)),
+                    f"r:del:{unit.id}",
+                )
+            ]
+        )
     nav = []
     if page > 0:
         nav.append(Button(ctx.label("remind.chat.button.prev"), f"r:page:{page - 1}"))
@@ -117,14 +131,21 @@ def on_button(ctx: Context, payload: str) -> Messages:
         unit = _own_unit(ctx, _id(arg))
         if unit is None:
             return _gone(ctx)
-        text = ctx.render("reminders_delete_confirm.html.j2", unit=unit.name,
-                          event_label=ctx.label(f"remind.event.{unit.event.value}"),
-                          date=unit.date.isoformat(), count=len(unit.deadlines))
-        buttons = keyboard([
-            Button(ctx.label("remind.chat.button.delete_yes"), f"r:rm:{unit.id}"),
-            Button(ctx.label("remind.chat.button.delete_no"),
-                   f"r:page:{_page_of(ctx, unit.id)}"),
-        ])
+        text = ctx.render(
+            "reminders_delete_confirm.html.j2",
+            unit=unit.name,
+            event_label=ctx.label(f"remind.event.{unit.event.value}"),
+            date=unit.date.isoformat(),
+            count=len(unit.deadlines),
+        )
+        buttons = keyboard(
+            [
+                Button(ctx.label("remind.chat.button.delete_yes"), f"r:rm:{unit.id}"),
+                Button(
+                    ctx.label("remind.chat.button.delete_no"), f"r:page:{_page_of(ctx, unit.id)}"
+                ),
+            ]
+        )
         return [Outgoing(text, buttons, edit=True)]
     if verb == "rm":
         unit = _own_unit(ctx, _id(arg))
@@ -153,12 +174,15 @@ def _calendar(ctx: Context, deadline_id: int) -> Messages:
         return _gone(ctx)
     unit, view = found
     deadline = view.deadline
-    filename, data = deadline_ics(deadline, unit_id=unit.id, unit_name=unit.name,
-                                  lang=ctx.lang, now=now_of(ctx))
+    filename, data = deadline_ics(
+        deadline, unit_id=unit.id, unit_name=unit.name, lang=ctx.lang, now=now_of(ctx)
+    )
     caption = ctx.render(
-        "remind_ics_caption.html.j2", unit=unit.name,
+        "remind_ics_caption.html.j2",
+        unit=unit.name,
         kind_label=ctx.label(f"remind.kind.{deadline.kind.value}"),
-        sense_label=ctx.label(f"remind.sense.{deadline.sense}"), due=deadline.due.isoformat(),
+        sense_label=ctx.label(f"remind.sense.{deadline.sense}"),
+        due=deadline.due.isoformat(),
         adjusted=deadline.holiday_adjusted.isoformat() if deadline.holiday_adjusted else None,
     )
     ctx.log("reminders:ics")

@@ -17,6 +17,9 @@ def start(ctx: Context, args: str) -> Messages:
 @router.command("help", describe="command.help")
 def help_(ctx: Context, args: str) -> Messages:
     """List what the bot can do and its commands."""
-    commands = [(c.name, ctx.label(c.description_key)) for c in ctx.engine.public_commands()
-                if c.description_key]
+    commands = [
+        (c.name, ctx.label(c.description_key))
+        for c in ctx.engine.public_commands()
+        if c.description_key
+    ]
     return [Outgoing(ctx.render("help.html.j2", commands=commands), ctx.main_menu())]

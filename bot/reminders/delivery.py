@@ -50,9 +50,7 @@ class Sender(Protocol):
         """Send ``html`` (Telegram's HTML subset, already escaped) to ``chat_id``."""
         ...
 
-    async def send_document(
-        self, chat_id: int, filename: str, data: bytes, caption: str
-    ) -> None:
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
         """Send a file (e.g. an ``.ics``) with an HTML caption."""
         ...
 
@@ -78,9 +76,7 @@ class RateLimiter:
         # jitter between the decision and the request fits a 31st send into a second (or a
         # second send to a chat into one).
         margin = 1.0 + SAFETY_MARGIN
-        self.interval = (
-            margin / per_second if per_second and math.isfinite(per_second) else 0.0
-        )
+        self.interval = margin / per_second if per_second and math.isfinite(per_second) else 0.0
         self.per_chat_interval = per_chat_interval * margin
         self._next_global = -math.inf
         self._paused_until = -math.inf
@@ -88,9 +84,7 @@ class RateLimiter:
 
     def ready_at(self, chat_id: int) -> float:
         """The earliest moment a message may start to ``chat_id``."""
-        return max(
-            self._next_global, self._paused_until, self._chat_next.get(chat_id, -math.inf)
-        )
+        return max(self._next_global, self._paused_until, self._chat_next.get(chat_id, -math.inf))
 
     def record(self, chat_id: int, moment: float) -> None:
         """A send to ``chat_id`` starts at ``moment``."""
@@ -129,8 +123,15 @@ class DeliveryStats:
         return {
             name: getattr(self, name)
             for name in (
-                "sent", "retry_after", "transient", "blocked", "dead",
-                "expired", "superseded", "recovered", "lost_claims",
+                "sent",
+                "retry_after",
+                "transient",
+                "blocked",
+                "dead",
+                "expired",
+                "superseded",
+                "recovered",
+                "lost_claims",
             )
         }
 
@@ -328,8 +329,14 @@ async def run_once(
     Retries that fall due within ``max_wait`` seconds (429 waits, the first backoff steps) are
     waited for; later ones stay planned in the database for the next run."""
     delivery = Delivery(
-        store, sender, clock, limiter=limiter, render=render, batch_size=batch_size,
-        max_in_flight=max_in_flight, lease=lease,
+        store,
+        sender,
+        clock,
+        limiter=limiter,
+        render=render,
+        batch_size=batch_size,
+        max_in_flight=max_in_flight,
+        lease=lease,
     )
     deadline = clock.now() + max_wait
     while True:
@@ -362,8 +369,14 @@ async def run_forever(
     A pass that fails (say the database is locked for too long) is logged and retried after
     the poll interval; nothing is lost, since every reminder's state is in the database."""
     delivery = Delivery(
-        store, sender, clock, limiter=limiter, render=render, batch_size=batch_size,
-        max_in_flight=max_in_flight, lease=lease,
+        store,
+        sender,
+        clock,
+        limiter=limiter,
+        render=render,
+        batch_size=batch_size,
+        max_in_flight=max_in_flight,
+        lease=lease,
     )
     while not stop_event.is_set():
         try:

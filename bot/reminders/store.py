@@ -136,8 +136,9 @@ class EnrolmentError(ValueError):
 def validate_unit_name(text: str) -> str:
     """A unit name, tidied: 1–100 characters, no control characters, inner spaces collapsed."""
     cleaned = " ".join(
-        "".join(" " if unicodedata.category(char).startswith("C") else char for char in text)
-        .split()
+        "".join(
+            " " if unicodedata.category(char).startswith("C") else char for char in text
+        ).split()
     )
     if not cleaned:
         raise EnrolmentError("name_empty", "the unit name is empty")
@@ -323,32 +324,40 @@ class ReminderStore:
                     limit=MAX_UNITS_PER_CHAT,
                 )
             self._unblock(chat_id, moment)
-            unit_id = self.db["units"].insert(
-                {
-                    "chat_id": chat_id,
-                    "name": name,
-                    "credit_code": code,
-                    "event": kind.value,
-                    "date": day.isoformat(),
-                    "lang": lang,
-                    "created_at": moment,
-                }
-            ).last_pk
+            unit_id = (
+                self.db["units"]
+                .insert(
+                    {
+                        "chat_id": chat_id,
+                        "name": name,
+                        "credit_code": code,
+                        "event": kind.value,
+                        "date": day.isoformat(),
+                        "lang": lang,
+                        "created_at": moment,
+                    }
+                )
+                .last_pk
+            )
             for item in deadlines:
                 expiry = schedule.expires_at(item.due).timestamp()
-                deadline_id = self.db["deadlines"].insert(
-                    {
-                        "unit_id": unit_id,
-                        "chat_id": chat_id,
-                        "kind": item.kind.value,
-                        "due": item.due.isoformat(),
-                        "holiday_adjusted": item.holiday_adjusted.isoformat()
-                        if item.holiday_adjusted
-                        else None,
-                        "ref": item.ref,
-                        "expires_at": expiry,
-                    }
-                ).last_pk
+                deadline_id = (
+                    self.db["deadlines"]
+                    .insert(
+                        {
+                            "unit_id": unit_id,
+                            "chat_id": chat_id,
+                            "kind": item.kind.value,
+                            "due": item.due.isoformat(),
+                            "holiday_adjusted": item.holiday_adjusted.isoformat()
+                            if item.holiday_adjusted
+                            else None,
+                            "ref": item.ref,
+                            "expires_at": expiry,
+                        }
+                    )
+                    .last_pk
+                )
                 rows = [
                     {
                         "deadline_id": deadline_id,
@@ -369,9 +378,7 @@ class ReminderStore:
 
     def list_units(self, chat_id: int) -> list[UnitView]:
         """The chat's units (oldest first), each with its deadlines and next reminder."""
-        units = list(
-            self.db.query("SELECT * FROM units WHERE chat_id = ? ORDER BY id", [chat_id])
-        )
+        units = list(self.db.query("SELECT * FROM units WHERE chat_id = ? ORDER BY id", [chat_id]))
         if not units:
             return []
         deadlines: dict[int, list[DeadlineView]] = {}
@@ -417,9 +424,7 @@ class ReminderStore:
         """One of the chat's units, or ``None`` (also for another chat's unit)."""
         return next((unit for unit in self.list_units(chat_id) if unit.id == unit_id), None)
 
-    def get_deadline(
-        self, chat_id: int, deadline_id: int
-    ) -> tuple[UnitView, DeadlineView] | None:
+    def get_deadline(self, chat_id: int, deadline_id: int) -> tuple[UnitView, DeadlineView] | None:
         """One of the chat's deadlines with its unit (for the ``.ics`` download), or ``None``."""
         row = self.db.execute(
             "SELECT unit_id FROM deadlines WHERE id = ? AND chat_id = ?", [deadline_id, chat_id]
@@ -527,9 +532,7 @@ class ReminderStore:
         )
         return cursor.rowcount == 1
 
-    def reschedule(
-        self, reminder_id: int, now: float | datetime, delay: float, error: str
-    ) -> bool:
+    def reschedule(self, reminder_id: int, now: float | datetime, delay: float, error: str) -> bool:
         """Put a claimed reminder back to ``planned``, due again ``delay`` seconds from now."""
         moment = epoch(now)
         cursor = self.db.execute(
@@ -551,9 +554,7 @@ class ReminderStore:
             [epoch(now), *ids],
         ).rowcount
 
-    def deactivate_chat(
-        self, chat_id: int, now: float | datetime, reason: str = "blocked"
-    ) -> int:
+    def deactivate_chat(self, chat_id: int, now: float | datetime, reason: str = "blocked") -> int:
         """The chat blocked the bot: record it and make its reminders ``inactive``."""
         moment = epoch(now)
         with self.db.atomic():
@@ -585,15 +586,11 @@ class ReminderStore:
 
     def is_blocked(self, chat_id: int) -> bool:
         return (
-            self.db.execute(
-                "SELECT 1 FROM blocked_chats WHERE chat_id = ?", [chat_id]
-            ).fetchone()
+            self.db.execute("SELECT 1 FROM blocked_chats WHERE chat_id = ?", [chat_id]).fetchone()
             is not None
         )
 
-    def recover_stale(
-        self, now: float | datetime, lease: float = DEFAULT_LEASE_SECONDS
-    ) -> int:
+    def recover_stale(self, now: float | datetime, lease: float = DEFAULT_LEASE_SECONDS) -> int:
         """Reminders left in ``sending`` by a process that died (claim older than ``lease``)
         go back to ``planned``, due at once. Returns how many."""
         moment = epoch(now)

@@ -47,9 +47,12 @@ def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     so each is built once."""
     if not buttons:
         return None
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row] for row in buttons
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]
+            for row in buttons
+        ]
+    )
 
 
 class AiogramPort:
@@ -73,24 +76,31 @@ class AiogramPort:
             raise TransientError(str(error)) from error
 
     async def send_message(self, chat_id: int, text: str, buttons: Keyboard) -> int:
-        message = await self._call(self.bot.send_message(chat_id, text,
-                                                         reply_markup=_markup(buttons)))
+        message = await self._call(
+            self.bot.send_message(chat_id, text, reply_markup=_markup(buttons))
+        )
         return int(message.message_id)
 
-    async def edit_message(self, chat_id: int, message_id: int, text: str,
-                           buttons: Keyboard) -> None:
-        await self._call(self.bot.edit_message_text(text=text, chat_id=chat_id,
-                                                    message_id=message_id,
-                                                    reply_markup=_markup(buttons)))
+    async def edit_message(
+        self, chat_id: int, message_id: int, text: str, buttons: Keyboard
+    ) -> None:
+        await self._call(
+            self.bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(buttons)
+            )
+        )
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes,
-                            caption: str) -> None:
-        await self._call(self.bot.send_document(chat_id, BufferedInputFile(data, filename),
-                                                caption=caption or None))
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        await self._call(
+            self.bot.send_document(
+                chat_id, BufferedInputFile(data, filename), caption=caption or None
+            )
+        )
 
     async def send_photo(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
-        await self._call(self.bot.send_photo(chat_id, BufferedInputFile(data, filename),
-                                             caption=caption or None))
+        await self._call(
+            self.bot.send_photo(chat_id, BufferedInputFile(data, filename), caption=caption or None)
+        )
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         await self._call(self.bot.answer_callback_query(callback_id, text=text))
@@ -99,8 +109,11 @@ class AiogramPort:
 def make_bot(token: str, api_base: str) -> Bot:
     """A Bot that calls ``<api_base>/bot<token>/<method>`` with JSON bodies (see
     :mod:`bot.transports.aiogram_session`) and HTML parse mode."""
-    return Bot(token, session=JsonSession(api_base),
-               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return Bot(
+        token,
+        session=JsonSession(api_base),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
 
 
 def make_dispatcher(core: BotCore) -> Dispatcher:
@@ -111,9 +124,12 @@ def make_dispatcher(core: BotCore) -> Dispatcher:
     async def on_message(message: Message) -> None:
         """Any message: text goes to the engine; other content gets a polite reply."""
         user = message.from_user
-        await core.on_message(message.chat.id, user.id if user else message.chat.id,
-                              message.text or message.caption,
-                              user.language_code if user else None)
+        await core.on_message(
+            message.chat.id,
+            user.id if user else message.chat.id,
+            message.text or message.caption,
+            user.language_code if user else None,
+        )
 
     @router.callback_query()
     async def on_callback(query: CallbackQuery) -> None:
@@ -121,8 +137,14 @@ def make_dispatcher(core: BotCore) -> Dispatcher:
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
         message_id = message.message_id if message is not None else None
-        await core.on_callback(chat_id, query.from_user.id, message_id, query.data, query.id,
-                               query.from_user.language_code)
+        await core.on_callback(
+            chat_id,
+            query.from_user.id,
+            message_id,
+            query.data,
+            query.id,
+            query.from_user.language_code,
+        )
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
@@ -146,8 +168,9 @@ async def set_commands(bot: Bot, core: BotCore) -> None:
     """Publish the command menu in Chinese (also the default) and English; never fatal."""
     lists = core.command_lists()
     for lang_code in (None, "zh", "en"):
-        commands = [BotCommand(command=name, description=text)
-                    for name, text in lists[lang_code or "zh"]]
+        commands = [
+            BotCommand(command=name, description=text) for name, text in lists[lang_code or "zh"]
+        ]
         try:
             await bot.set_my_commands(commands, language_code=lang_code)
         except (TimeoutError, TelegramAPIError) as error:
@@ -155,9 +178,15 @@ async def set_commands(bot: Bot, core: BotCore) -> None:
             return
 
 
-async def run_polling(engine: Engine, token: str, api_base: str, *,
-                      stop: asyncio.Event | None = None, polling_timeout: int = 10,
-                      background: list[Any] | None = None) -> None:
+async def run_polling(
+    engine: Engine,
+    token: str,
+    api_base: str,
+    *,
+    stop: asyncio.Event | None = None,
+    polling_timeout: int = 10,
+    background: list[Any] | None = None,
+) -> None:
     """Serve with long polling until ``stop`` is set (or the process is interrupted)."""
     bot = make_bot(token, api_base)
     await check_bot(bot, api_base)
@@ -165,10 +194,15 @@ async def run_polling(engine: Engine, token: str, api_base: str, *,
     dispatcher = make_dispatcher(core)
     await set_commands(bot, core)
     tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
-    polling = asyncio.create_task(dispatcher.start_polling(
-        bot, polling_timeout=polling_timeout, handle_signals=stop is None,
-        close_bot_session=True, allowed_updates=["message", "callback_query"],
-    ))
+    polling = asyncio.create_task(
+        dispatcher.start_polling(
+            bot,
+            polling_timeout=polling_timeout,
+            handle_signals=stop is None,
+            close_bot_session=True,
+            allowed_updates=["message", "callback_query"],
+        )
+    )
     try:
         if stop is None:
             await polling
@@ -186,8 +220,15 @@ async def run_polling(engine: Engine, token: str, api_base: str, *,
         await bot.session.close()
 
 
-async def run_webhook(engine: Engine, token: str, api_base: str, url: str, host: str,
-                      port: int, background: list[Any] | None = None) -> None:
+async def run_webhook(
+    engine: Engine,
+    token: str,
+    api_base: str,
+    url: str,
+    host: str,
+    port: int,
+    background: list[Any] | None = None,
+) -> None:
     """Serve a webhook at ``url`` (Telegram must reach it over HTTPS; TLS is usually ended
     by a proxy in front), listening on ``host:port`` for the path of ``url``."""
     from urllib.parse import urlparse

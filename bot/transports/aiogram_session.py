@@ -30,9 +30,16 @@ _JSON = {"Content-Type": "application/json"}
 
 # The Bot API methods the engines call.
 _METHODS: tuple[type[TelegramMethod[Any]], ...] = (
-    methods.GetMe, methods.GetUpdates, methods.SetMyCommands, methods.SetWebhook,
-    methods.DeleteWebhook, methods.SendMessage, methods.EditMessageText, methods.SendDocument,
-    methods.SendPhoto, methods.AnswerCallbackQuery,
+    methods.GetMe,
+    methods.GetUpdates,
+    methods.SetMyCommands,
+    methods.SetWebhook,
+    methods.DeleteWebhook,
+    methods.SendMessage,
+    methods.EditMessageText,
+    methods.SendDocument,
+    methods.SendPhoto,
+    methods.AnswerCallbackQuery,
 )
 
 
@@ -40,7 +47,8 @@ _METHODS: tuple[type[TelegramMethod[Any]], ...] = (
 # pydantic caches only weakly: the garbage collector drops it and the next reply rebuilds it,
 # about 10 ms each time under load. Held here, each is built once, at import.
 RESPONSE_TYPES: tuple[type, ...] = tuple(
-    Response[method.__returning__] for method in _METHODS  # type: ignore[name-defined]
+    Response[method.__returning__]
+    for method in _METHODS  # type: ignore[name-defined]
 )
 
 
@@ -52,8 +60,9 @@ class JsonSession(AiohttpSession):
     """An :class:`AiohttpSession` that sends parameters as JSON and reads replies with orjson."""
 
     def __init__(self, api_base: str) -> None:
-        super().__init__(api=TelegramAPIServer.from_base(api_base), json_loads=orjson.loads,
-                         json_dumps=_dumps)
+        super().__init__(
+            api=TelegramAPIServer.from_base(api_base), json_loads=orjson.loads, json_dumps=_dumps
+        )
 
     def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
         """The call's parameters as a JSON body, or None when it uploads a file."""
@@ -65,8 +74,9 @@ class JsonSession(AiohttpSession):
                 params[key] = prepared
         return None if files else orjson.dumps(params)
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
-                           timeout: int | None = None) -> TelegramType:
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
         body = self.json_body(bot, method)
         if body is None:
             return await super().make_request(bot, method, timeout)
@@ -74,15 +84,18 @@ class JsonSession(AiohttpSession):
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
         # The same failures, mapped the same way, as aiogram's own make_request.
         try:
-            async with session.post(url, data=body, headers=_JSON,
-                                    timeout=self.timeout if timeout is None else timeout) as resp:
+            async with session.post(
+                url, data=body, headers=_JSON, timeout=self.timeout if timeout is None else timeout
+            ) as resp:
                 raw = await resp.read()
         except TimeoutError as error:
             raise TelegramNetworkError(method=method, message="Request timeout error") from error
         except ClientError as error:
-            raise TelegramNetworkError(method=method,
-                                       message=f"{type(error).__name__}: {error}") from error
+            raise TelegramNetworkError(
+                method=method, message=f"{type(error).__name__}: {error}"
+            ) from error
         # orjson reads bytes as they came: no decoding to str first.
-        response = self.check_response(bot=bot, method=method, status_code=resp.status,
-                                       content=cast(str, raw))
+        response = self.check_response(
+            bot=bot, method=method, status_code=resp.status, content=cast(str, raw)
+        )
         return cast(TelegramType, response.result)

@@ -25,16 +25,14 @@ class PortSender:
     async def send_text(self, chat_id: int, html: str) -> None:
         await self.port.send_message(chat_id, html, ())
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes,
-                            caption: str) -> None:
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
         await self.port.send_document(chat_id, filename, data, caption)
 
 
 class BotCore:
     """The framework-free half of a Telegram engine."""
 
-    def __init__(self, engine: Engine, port: TelegramPort, *,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(self, engine: Engine, port: TelegramPort, *, sleep: Sleep = asyncio.sleep) -> None:
         self.engine = engine
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep)
         self._locks: dict[int, asyncio.Lock] = {}
@@ -77,28 +75,42 @@ class BotCore:
             if not self._waiting[chat_id]:
                 del self._waiting[chat_id], self._locks[chat_id]
 
-    async def on_message(self, chat_id: int, user_id: int, text: str | None,
-                         lang_code: str | None) -> None:
+    async def on_message(
+        self, chat_id: int, user_id: int, text: str | None, lang_code: str | None
+    ) -> None:
         async with self._in_turn(chat_id):
             self._seen(chat_id)
-            reply = self.engine.handle(Incoming(chat_id, user_id, text=text,
-                                                lang_code=lang_code))
+            reply = self.engine.handle(Incoming(chat_id, user_id, text=text, lang_code=lang_code))
             await self.outbox.deliver(chat_id, reply)
 
-    async def on_callback(self, chat_id: int, user_id: int, message_id: int | None,
-                          data: str | None, callback_id: str, lang_code: str | None) -> None:
+    async def on_callback(
+        self,
+        chat_id: int,
+        user_id: int,
+        message_id: int | None,
+        data: str | None,
+        callback_id: str,
+        lang_code: str | None,
+    ) -> None:
         async with self._in_turn(chat_id):
             self._seen(chat_id)
-            reply = self.engine.handle(Incoming(chat_id, user_id, button=data or "",
-                                                lang_code=lang_code, message_id=message_id))
-            await self.outbox.deliver(chat_id, reply, message_id=message_id,
-                                      callback_id=callback_id)
+            reply = self.engine.handle(
+                Incoming(
+                    chat_id, user_id, button=data or "", lang_code=lang_code, message_id=message_id
+                )
+            )
+            await self.outbox.deliver(
+                chat_id, reply, message_id=message_id, callback_id=callback_id
+            )
 
     def command_lists(self) -> dict[str, list[tuple[str, str]]]:
         """``{lang: [(command, description)]}`` for setMyCommands in each language."""
         return {
-            lang: [(c.name, label(c.description_key, lang)[:256])
-                   for c in self.engine.public_commands() if c.description_key]
+            lang: [
+                (c.name, label(c.description_key, lang)[:256])
+                for c in self.engine.public_commands()
+                if c.description_key
+            ]
             for lang in LANGS
         }
 

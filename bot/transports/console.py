@@ -21,8 +21,15 @@ CONSOLE_USER_ID = 1
 class ConsoleChat:
     """One console conversation; reads lines, prints replies."""
 
-    def __init__(self, engine: Engine, out: TextIO, *, files_dir: Path = Path("."),
-                 lang_code: str | None = None, chat_id: int = CONSOLE_CHAT_ID) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        out: TextIO,
+        *,
+        files_dir: Path = Path("."),
+        lang_code: str | None = None,
+        chat_id: int = CONSOLE_CHAT_ID,
+    ) -> None:
         self.engine = engine
         self.out = out
         self.files_dir = files_dir
@@ -32,8 +39,14 @@ class ConsoleChat:
         self.last_message_id = 0
 
     def send(self, text: str | None = None, button: str | None = None) -> None:
-        incoming = Incoming(self.chat_id, CONSOLE_USER_ID, text=text, button=button,
-                            lang_code=self.lang_code, message_id=self.last_message_id)
+        incoming = Incoming(
+            self.chat_id,
+            CONSOLE_USER_ID,
+            text=text,
+            button=button,
+            lang_code=self.lang_code,
+            message_id=self.last_message_id,
+        )
         self.show(self.engine.handle(incoming))
 
     def show(self, reply: Reply) -> None:
@@ -70,8 +83,15 @@ class ConsoleChat:
         return True
 
 
-def run(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool,
-        lang_code: str | None = None, files_dir: Path = Path(".")) -> int:
+def run(
+    engine: Engine,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    interactive: bool,
+    lang_code: str | None = None,
+    files_dir: Path = Path("."),
+) -> int:
     """Greet, then read lines until end of input or /quit."""
     chat = ConsoleChat(engine, stdout, files_dir=files_dir, lang_code=lang_code)
     lang = "en" if lang_code and lang_code.startswith("en") else "zh"

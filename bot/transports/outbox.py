@@ -34,14 +34,15 @@ class TelegramPort(Protocol):
 
     async def send_message(self, chat_id: int, text: str, buttons: Keyboard) -> int: ...
 
-    async def edit_message(self, chat_id: int, message_id: int, text: str,
-                           buttons: Keyboard) -> None: ...
+    async def edit_message(
+        self, chat_id: int, message_id: int, text: str, buttons: Keyboard
+    ) -> None: ...
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes,
-                            caption: str) -> None: ...
+    async def send_document(
+        self, chat_id: int, filename: str, data: bytes, caption: str
+    ) -> None: ...
 
-    async def send_photo(self, chat_id: int, filename: str, data: bytes,
-                         caption: str) -> None: ...
+    async def send_photo(self, chat_id: int, filename: str, data: bytes, caption: str) -> None: ...
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None: ...
 
@@ -49,8 +50,9 @@ class TelegramPort(Protocol):
 Sleep = Callable[[float], Awaitable[None]]
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], *, what: str,
-                       sleep: Sleep = asyncio.sleep) -> T:
+async def with_retries(
+    call: Callable[[], Awaitable[T]], *, what: str, sleep: Sleep = asyncio.sleep
+) -> T:
     """Run ``call``, waiting out 429s and backing off on transient failures.
 
     :class:`ChatBlocked` and :class:`PermanentError` are raised at once; a transient failure
@@ -76,19 +78,29 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, what: str,
 class Outbox:
     """Delivers replies through a port, remembering chats that blocked the bot."""
 
-    def __init__(self, port: TelegramPort, *, on_blocked: Callable[[int], None],
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self, port: TelegramPort, *, on_blocked: Callable[[int], None], sleep: Sleep = asyncio.sleep
+    ) -> None:
         self.port = port
         self.on_blocked = on_blocked
         self.sleep = sleep
 
-    async def deliver(self, chat_id: int, reply: Reply, *, message_id: int | None = None,
-                      callback_id: str | None = None) -> None:
+    async def deliver(
+        self,
+        chat_id: int,
+        reply: Reply,
+        *,
+        message_id: int | None = None,
+        callback_id: str | None = None,
+    ) -> None:
         """Answer the callback (always, so the button stops spinning), then send the reply."""
         if callback_id is not None:
             try:
-                await with_retries(lambda: self.port.answer_callback(callback_id, reply.notice),
-                                   what="answerCallbackQuery", sleep=self.sleep)
+                await with_retries(
+                    lambda: self.port.answer_callback(callback_id, reply.notice),
+                    what="answerCallbackQuery",
+                    sleep=self.sleep,
+                )
             except (PermanentError, TransientError) as error:
                 log.warning("could not answer callback %s: %s", callback_id, error)
             except ChatBlocked:
@@ -105,11 +117,11 @@ class Outbox:
     async def _send(self, chat_id: int, message: Outgoing, message_id: int | None) -> None:
         if message.attachment is not None:
             attachment = message.attachment
-            send = (self.port.send_photo if attachment.kind == "photo"
-                    else self.port.send_document)
+            send = self.port.send_photo if attachment.kind == "photo" else self.port.send_document
             await with_retries(
                 lambda: send(chat_id, attachment.filename, attachment.data, attachment.caption),
-                what=f"send {attachment.kind}", sleep=self.sleep,
+                what=f"send {attachment.kind}",
+                sleep=self.sleep,
             )
         if not message.text:
             return
@@ -119,15 +131,19 @@ class Outbox:
             editable = index == 0 and message.edit and message_id is not None
             if editable and await self._edit(chat_id, message_id or 0, part, buttons):
                 continue
-            await with_retries(lambda p=part, b=buttons: self.port.send_message(chat_id, p, b),
-                               what="sendMessage", sleep=self.sleep)
+            await with_retries(
+                lambda p=part, b=buttons: self.port.send_message(chat_id, p, b),
+                what="sendMessage",
+                sleep=self.sleep,
+            )
 
     async def _edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> bool:
         """Edit in place; False when Telegram cannot (too old, gone) so a new message is sent."""
         try:
             await with_retries(
                 lambda: self.port.edit_message(chat_id, message_id, text, buttons),
-                what="editMessageText", sleep=self.sleep,
+                what="editMessageText",
+                sleep=self.sleep,
             )
         except PermanentError as error:
             return "not modified" in str(error)

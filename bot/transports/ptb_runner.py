@@ -75,26 +75,45 @@ class PTBPort:
             raise TransientError(str(error)) from error
 
     async def send_message(self, chat_id: int, text: str, buttons: Keyboard) -> int:
-        message = await self._call(self.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=_markup(buttons)))
+        message = await self._call(
+            self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=_markup(buttons)
+            )
+        )
         return int(message.message_id)
 
-    async def edit_message(self, chat_id: int, message_id: int, text: str,
-                           buttons: Keyboard) -> None:
-        await self._call(self.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-            reply_markup=_markup(buttons)))
+    async def edit_message(
+        self, chat_id: int, message_id: int, text: str, buttons: Keyboard
+    ) -> None:
+        await self._call(
+            self.bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_markup(buttons),
+            )
+        )
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes,
-                            caption: str) -> None:
-        await self._call(self.bot.send_document(
-            chat_id, InputFile(data, filename=filename), caption=caption or None,
-            parse_mode=ParseMode.HTML))
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        await self._call(
+            self.bot.send_document(
+                chat_id,
+                InputFile(data, filename=filename),
+                caption=caption or None,
+                parse_mode=ParseMode.HTML,
+            )
+        )
 
     async def send_photo(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
-        await self._call(self.bot.send_photo(
-            chat_id, InputFile(data, filename=filename), caption=caption or None,
-            parse_mode=ParseMode.HTML))
+        await self._call(
+            self.bot.send_photo(
+                chat_id,
+                InputFile(data, filename=filename),
+                caption=caption or None,
+                parse_mode=ParseMode.HTML,
+            )
+        )
 
     async def answer_callback(self, callback_id: str, text: str | None) -> None:
         await self._call(self.bot.answer_callback_query(callback_id, text=text))
@@ -111,8 +130,7 @@ def make_application(token: str, api_base: str) -> Application[Any, Any, Any, An
     )
 
 
-def install_handlers(application: Application[Any, Any, Any, Any, Any, Any],
-                     core: BotCore) -> None:
+def install_handlers(application: Application[Any, Any, Any, Any, Any, Any], core: BotCore) -> None:
     """Every message and every button tap goes to the engine."""
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,9 +140,12 @@ def install_handlers(application: Application[Any, Any, Any, Any, Any, Any],
         if message is None or chat is None:
             return
         user = update.effective_user
-        await core.on_message(chat.id, user.id if user else chat.id,
-                              message.text or message.caption,
-                              user.language_code if user else None)
+        await core.on_message(
+            chat.id,
+            user.id if user else chat.id,
+            message.text or message.caption,
+            user.language_code if user else None,
+        )
 
     async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A tapped button; always answered, even when the data is forged."""
@@ -134,8 +155,14 @@ def install_handlers(application: Application[Any, Any, Any, Any, Any, Any],
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
         message_id = message.message_id if message is not None else None
-        await core.on_callback(chat_id, query.from_user.id, message_id, query.data, query.id,
-                               query.from_user.language_code)
+        await core.on_callback(
+            chat_id,
+            query.from_user.id,
+            message_id,
+            query.data,
+            query.id,
+            query.from_user.language_code,
+        )
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", context.error, exc_info=context.error)
@@ -157,9 +184,15 @@ async def set_commands(bot: Bot, core: BotCore) -> None:
             return
 
 
-async def run_polling(engine: Engine, token: str, api_base: str, *,
-                      stop: asyncio.Event | None = None, polling_timeout: int = 10,
-                      background: list[Any] | None = None) -> None:
+async def run_polling(
+    engine: Engine,
+    token: str,
+    api_base: str,
+    *,
+    stop: asyncio.Event | None = None,
+    polling_timeout: int = 10,
+    background: list[Any] | None = None,
+) -> None:
     """Serve with long polling until ``stop`` is set (or the process is interrupted)."""
     application = make_application(token, api_base)
     try:
@@ -174,7 +207,8 @@ async def run_polling(engine: Engine, token: str, api_base: str, *,
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(
-        poll_interval=0.0, timeout=timedelta(seconds=polling_timeout),
+        poll_interval=0.0,
+        timeout=timedelta(seconds=polling_timeout),
         allowed_updates=["message", "callback_query"],
     )
     log.info("serving as @%s (python-telegram-bot)", application.bot.username)

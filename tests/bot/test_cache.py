@@ -59,8 +59,9 @@ def test_a_damaged_file_is_rebuilt(folder: Path, tmp_path: Path) -> None:
     assert cache.load_or_build("thing", [source], lambda: "unused") == "rebuilt"
 
 
-def test_turned_off_or_unwritable_still_builds(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_turned_off_or_unwritable_still_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "data.yaml"
     source.write_text("a: 1")
     monkeypatch.setenv("GREENBOT_CACHE", "off")

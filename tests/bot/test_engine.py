@@ -12,7 +12,8 @@ from tests.support.conversation import kinds, labels, say, tap
 
 
 def test_an_unknown_command_is_answered_and_commands_ignore_case_and_bot_name(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     assert "没有这个命令" in say(engine, "/nope").messages[0].text
     assert "没有这个命令" in say(engine, "/nope@greenbot_bot now").messages[0].text
     welcome = say(engine, "/start").messages[0].text
@@ -61,8 +62,9 @@ def test_bad_messages_get_a_polite_reply(engine: Engine, text: str) -> None:
     assert reply.messages and reply.messages[0].text
 
 
-def test_a_failing_handler_becomes_an_apology(engine: Engine,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_handler_becomes_an_apology(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.handlers import ask
 
     def boom(*args: object) -> None:

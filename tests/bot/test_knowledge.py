@@ -66,8 +66,9 @@ def _broken_copy(tmp_path: Path, change: callable) -> Path:  # type: ignore[vali
         shutil.copy(KNOWLEDGE_DIR / name, tmp_path / name)
     data = yaml.safe_load((tmp_path / "articles.yaml").read_text(encoding="utf-8"))
     change(data)
-    (tmp_path / "articles.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                            encoding="utf-8")
+    (tmp_path / "articles.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     return tmp_path
 
 

@@ -17,8 +17,15 @@ from tests.bot.test_prescreen import BAN_CASES, BASES, CASES, make
 ROOT = Path(__file__).resolve().parents[2]
 STRINGS = ROOT / "bot" / "templates" / "strings" / "prescreen.yaml"
 ARTICLES = ROOT / "knowledge" / "articles.yaml"
-NUMERALS = {"art-2": "二", "art-7": "七", "art-8": "八", "art-9": "九", "art-10": "十",
-            "art-11": "十一", "art-15": "十五"}
+NUMERALS = {
+    "art-2": "二",
+    "art-7": "七",
+    "art-8": "八",
+    "art-9": "九",
+    "art-10": "十",
+    "art-11": "十一",
+    "art-15": "十五",
+}
 
 
 def _strings() -> dict[str, dict[str, str]]:
@@ -29,11 +36,13 @@ def _all_results() -> list[Result]:
     results = [evaluate(make(base, **changes)) for _, base, changes, *_ in CASES]
     results += [
         evaluate(make(base, **{f"exclusions__{name}": True}))
-        for base in BASES for name in EXCLUSIONS
+        for base in BASES
+        for name in EXCLUSIONS
     ]
     results += [
-        evaluate(make("factory", today=today, revocation={"date": revoked,
-                                                          "reason": "failed_review"}))
+        evaluate(
+            make("factory", today=today, revocation={"date": revoked, "reason": "failed_review"})
+        )
         for revoked, today, *_ in BAN_CASES
     ]
     results.append(evaluate(Profile(), date(2026, 11, 24)))
@@ -52,15 +61,21 @@ REASONS = _all_reasons()
 
 
 def test_every_reason_code_is_exercised() -> None:
-    defined = {key.removeprefix("prescreen.reason.") for key in _strings()
-               if key.startswith("prescreen.reason.")}
+    defined = {
+        key.removeprefix("prescreen.reason.")
+        for key in _strings()
+        if key.startswith("prescreen.reason.")
+    }
     used = {reason.code for reason in REASONS}
     assert defined == used
 
 
 def test_every_quote_is_used() -> None:
-    defined = {key.removeprefix("prescreen.quote.") for key in _strings()
-               if key.startswith("prescreen.quote.")}
+    defined = {
+        key.removeprefix("prescreen.quote.")
+        for key in _strings()
+        if key.startswith("prescreen.quote.")
+    }
     assert defined == {reason.quote_key for reason in REASONS}
 
 

@@ -38,8 +38,14 @@ def _measure(questions: list[dict]) -> tuple[float, float, list[str]]:  # type: 
     return top1 / len(questions), top3 / len(questions), misses
 
 
-SETS = ["qa_dev.yaml", "qa_extra.yaml", "qa_holdout.yaml", "qa_final.yaml", "qa_blind4.yaml",
-        "qa_blind5.yaml"]
+SETS = [
+    "qa_dev.yaml",
+    "qa_extra.yaml",
+    "qa_holdout.yaml",
+    "qa_final.yaml",
+    "qa_blind4.yaml",
+    "qa_blind5.yaml",
+]
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -63,10 +69,18 @@ def test_every_out_of_scope_question_is_refused() -> None:
 @pytest.mark.parametrize(
     ("question", "first"),
     [
-        ("第十一条", "art-11"), ("第11条", "art-11"), ("11条怎么规定的", "art-11"),
-        ("第十一条第六项", "art-11"), ("article 11", "art-11"), ("art. 11", "art-11"),
-        ("Art 11(6)", "art-11"), ("第二十一条", "art-21"), ("ind-14", "ind-14"),
-        ("指标14", "ind-14"), ("可再生能源利用率", "ind-15"), ("工厂容积率", "ind-1"),
+        ("第十一条", "art-11"),
+        ("第11条", "art-11"),
+        ("11条怎么规定的", "art-11"),
+        ("第十一条第六项", "art-11"),
+        ("article 11", "art-11"),
+        ("art. 11", "art-11"),
+        ("Art 11(6)", "art-11"),
+        ("第二十一条", "art-21"),
+        ("ind-14", "ind-14"),
+        ("指标14", "ind-14"),
+        ("可再生能源利用率", "ind-15"),
+        ("工厂容积率", "ind-1"),
     ],
 )
 def test_explicit_references(question: str, first: str) -> None:
@@ -103,8 +117,14 @@ def test_silence_is_admitted_and_the_nearest_article_cited() -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["明天会下雨吗", "How do I cook rice?", "你好", "高新技术企业认定需要什么条件",
-     "个人所得税怎么算", "讲个笑话"],
+    [
+        "明天会下雨吗",
+        "How do I cook rice?",
+        "你好",
+        "高新技术企业认定需要什么条件",
+        "个人所得税怎么算",
+        "讲个笑话",
+    ],
 )
 def test_out_of_scope(question: str) -> None:
     result = default_index().ask(question)
@@ -127,8 +147,13 @@ def test_english_answer_quotes_the_chinese_text() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("", "empty"), ("   \n", "empty"), ("x" * 10_000, "too_long"), ("😀😀？！", "no_words"),
-     ("\x00\x07\x1b", "empty")],
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("x" * 10_000, "too_long"),
+        ("😀😀？！", "no_words"),
+        ("\x00\x07\x1b", "empty"),
+    ],
 )
 def test_unusable_questions(text: str, code: str) -> None:
     with pytest.raises(QuestionError) as caught:
@@ -178,13 +203,22 @@ def test_ranking_is_the_same_in_every_process() -> None:
     import subprocess
     import sys
 
-    questions = ["制定这个暂行办法的目的是什么", "复核不去参加会怎样",
-                 "区里发现辖区绿色工厂主营业务变动很大，需要上报吗"]
+    questions = [
+        "制定这个暂行办法的目的是什么",
+        "复核不去参加会怎样",
+        "区里发现辖区绿色工厂主营业务变动很大，需要上报吗",
+    ]
     stdin = "".join(q + "\n" for q in questions)
     outputs: set[str] = set()
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "GREENBOT_CACHE": "off"}
-        done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input=stdin,
-                              capture_output=True, text=True, env=env, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json"],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
         outputs.add(done.stdout)
     assert len(outputs) == 1

@@ -27,11 +27,14 @@ def positions(text: str) -> dict[str, list[int]]:
     return table
 
 
-@pytest.mark.parametrize(("term", "question", "factor", "found"), [
-    ("改名", "我们公司改了个名字怎么办", NEAR_SHORT, "改了个名"),  # a short term split
-    ("撤销资格", "被撤销绿色工厂资格以后", NEAR, "撤销绿色工厂资格"),  # a long term split
-    ("主营业务变更", "主营业务要报告吗", NEAR * 4 / 6, "主营业务"),  # cut short
-])
+@pytest.mark.parametrize(
+    ("term", "question", "factor", "found"),
+    [
+        ("改名", "我们公司改了个名字怎么办", NEAR_SHORT, "改了个名"),  # a short term split
+        ("撤销资格", "被撤销绿色工厂资格以后", NEAR, "撤销绿色工厂资格"),  # a long term split
+        ("主营业务变更", "主营业务要报告吗", NEAR * 4 / 6, "主营业务"),  # cut short
+    ],
+)
 def test_a_term_found_near(term: str, question: str, factor: float, found: str) -> None:
     match = NearPlan.of(term).match(positions(question))
     assert match is not None
@@ -39,12 +42,15 @@ def test_a_term_found_near(term: str, question: str, factor: float, found: str) 
     assert question[match.start : match.end] == found
 
 
-@pytest.mark.parametrize(("term", "question"), [
-    ("撤销资格", "撤销了我们在北京市的那个绿色工厂资格"),  # pieces too far apart
-    ("改名", "改为什么都可以的名字"),  # more than two characters between them
-    ("主营业务变更", "主营要报告吗"),  # too little of the term
-    ("失信被执行人", "执行人是谁"),  # not its beginning
-])
+@pytest.mark.parametrize(
+    ("term", "question"),
+    [
+        ("撤销资格", "撤销了我们在北京市的那个绿色工厂资格"),  # pieces too far apart
+        ("改名", "改为什么都可以的名字"),  # more than two characters between them
+        ("主营业务变更", "主营要报告吗"),  # too little of the term
+        ("失信被执行人", "执行人是谁"),  # not its beginning
+    ],
+)
 def test_a_term_not_found_near(term: str, question: str) -> None:
     assert NearPlan.of(term).match(positions(question)) is None
 

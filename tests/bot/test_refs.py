@@ -10,22 +10,34 @@ from bot.refs import cn_numeral, parse_ref, ref_label
 @pytest.mark.parametrize(
     ("typed", "ref"),
     [
-        ("11", "art-11"), ("art-11", "art-11"), ("Art. 11", "art-11"), ("article 11", "art-11"),
-        ("11.6", "art-11.6"), ("11(6)", "art-11.6"), ("Art 11(6)", "art-11.6"),
-        ("第十一条", "art-11"), ("第11条", "art-11"), ("11条", "art-11"),
-        ("第十一条第六项", "art-11.6"), ("ind-14", "ind-14"), ("indicator 3", "ind-3"),
+        ("11", "art-11"),
+        ("art-11", "art-11"),
+        ("Art. 11", "art-11"),
+        ("article 11", "art-11"),
+        ("11.6", "art-11.6"),
+        ("11(6)", "art-11.6"),
+        ("Art 11(6)", "art-11.6"),
+        ("第十一条", "art-11"),
+        ("第11条", "art-11"),
+        ("11条", "art-11"),
+        ("第十一条第六项", "art-11.6"),
+        ("ind-14", "ind-14"),
+        ("indicator 3", "ind-3"),
         ("ｉｎｄ－１４", "ind-14"),
         # The bot's own labels read back: 第十一条第（六）项, 附表指标14.
-        ("第十一条第（六）项", "art-11.6"), ("第十一条（六）", "art-11.6"),
-        ("附表指标14", "ind-14"), ("指标十四", "ind-14"),
+        ("第十一条第（六）项", "art-11.6"),
+        ("第十一条（六）", "art-11.6"),
+        ("附表指标14", "ind-14"),
+        ("指标十四", "ind-14"),
     ],
 )
 def test_parse_ref(typed: str, ref: str) -> None:
     assert parse_ref(typed) == ref
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "第条", "ind-14.2", "11..6", "指标",
-                                   "第十一条第（）项"])
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "第条", "ind-14.2", "11..6", "指标", "第十一条第（）项"]
+)
 def test_not_a_reference(typed: str) -> None:
     assert parse_ref(typed) is None
 

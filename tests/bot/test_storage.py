@@ -23,8 +23,9 @@ def test_an_unknown_chat_starts_empty(store: ChatStore) -> None:
 def test_state_round_trips_per_chat(store: ChatStore) -> None:
     store.save(ChatState(1, "en", "score", {"answers": {"ind-1": 1.5}, "中文": "是"}, "ab12"))
     store.save(ChatState(2, None, None, {"ignored": True}))
-    assert store.load(1) == ChatState(1, "en", "score", {"answers": {"ind-1": 1.5}, "中文": "是"},
-                                      "ab12")
+    assert store.load(1) == ChatState(
+        1, "en", "score", {"answers": {"ind-1": 1.5}, "中文": "是"}, "ab12"
+    )
     # Outside a flow there is no flow state to keep.
     assert store.load(2) == ChatState(2)
 
@@ -60,8 +61,11 @@ def test_stats_count_chats_and_recent_activity(store: ChatStore) -> None:
     store.log(1, "question:out")
     store.log(2, "question:in")
     # Chat 2 only asked a question: it has no state row, but it is a chat all the same.
-    assert store.stats(since) == {"chats": 2, "active": 2,
-                                  "kinds": {"question:in": 2, "question:out": 1}}
+    assert store.stats(since) == {
+        "chats": 2,
+        "active": 2,
+        "kinds": {"question:in": 2, "question:out": 1},
+    }
     assert store.stats(time.time() + 60)["active"] == 0
 
 

@@ -30,8 +30,12 @@ def test_tags_open_at_a_cut_are_closed_and_reopened() -> None:
         assert part.startswith("<blockquote>") and part.endswith("</blockquote>")
 
 
-@given(st.lists(st.sampled_from(["<b>粗</b>", "字" * 300, "\n", "\n\n", "&amp;", "<i>斜</i>",
-                                 "x" * 1000]), max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(["<b>粗</b>", "字" * 300, "\n", "\n\n", "&amp;", "<i>斜</i>", "x" * 1000]),
+        max_size=60,
+    )
+)
 def test_every_part_is_valid_and_short(pieces: list[str]) -> None:
     text = "<blockquote>" + "".join(pieces) + "</blockquote>"
     parts = split_message(text)

@@ -17,18 +17,21 @@ TEXT_MAX = 4096  # UTF-16 code units of a message, Telegram's limit
 CAPTION_MAX = 1024  # of a document's caption
 
 
-def say(engine: Engine, text: str, chat: int = 1, lang: str | None = "zh",
-        user: int | None = None) -> Reply:
+def say(
+    engine: Engine, text: str, chat: int = 1, lang: str | None = "zh", user: int | None = None
+) -> Reply:
     """``text`` typed in ``chat`` by ``user`` (the chat's own id unless given)."""
     incoming = Incoming(chat, chat if user is None else user, text=text, lang_code=lang)
     return checked(engine.handle(incoming))
 
 
-def tap(engine: Engine, data: str, chat: int = 1, lang: str | None = "zh",
-        user: int | None = None) -> Reply:
+def tap(
+    engine: Engine, data: str, chat: int = 1, lang: str | None = "zh", user: int | None = None
+) -> Reply:
     """A tap on a button carrying ``data`` in ``chat``."""
-    incoming = Incoming(chat, chat if user is None else user, button=data, lang_code=lang,
-                        message_id=1)
+    incoming = Incoming(
+        chat, chat if user is None else user, button=data, lang_code=lang, message_id=1
+    )
     return checked(engine.handle(incoming))
 
 
@@ -81,5 +84,6 @@ def verbatim(ref: str) -> str:
 def kinds(engine: Engine, chat: int = 1) -> list[str]:
     """The activity logged for ``chat``, oldest first."""
     rows = engine.services.db.execute(
-        "select kind from activity where chat_id = ? order by id", [chat])
+        "select kind from activity where chat_id = ? order by id", [chat]
+    )
     return [row[0] for row in rows]

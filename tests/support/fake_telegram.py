@@ -489,11 +489,13 @@ class FakeTelegram:
         self._log_call(name, params, 200, None, request.content_type)
         return web.json_response({"ok": True, "result": result})
 
-    def _log_call(self, name: str, params: Params, status: int, description: str | None,
-                  body_type: str) -> None:
+    def _log_call(
+        self, name: str, params: Params, status: int, description: str | None, body_type: str
+    ) -> None:
         with self._lock:
-            self._calls.append(CallRecord(name, params, status, description, time.time(),
-                                          body_type))
+            self._calls.append(
+                CallRecord(name, params, status, description, time.time(), body_type)
+            )
         self._notify()
 
     def _apply_faults(self, name: str, params: Params) -> None:

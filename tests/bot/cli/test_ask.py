@@ -34,8 +34,11 @@ def test_ask_reads_json_lines_from_stdin_in_order(greenbot: Run) -> None:
     done = greenbot("ask", "--json", input="\n".join(questions) + "\n")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [line["question"] for line in lines] == ["第十三条", "How do I cook rice?",
-                                                    "厂区迁址要重新复核吗"]
+    assert [line["question"] for line in lines] == [
+        "第十三条",
+        "How do I cook rice?",
+        "厂区迁址要重新复核吗",
+    ]
     assert [line["in_scope"] for line in lines] == [True, False, True]
 
 
@@ -47,7 +50,8 @@ def test_ask_plain_text_for_people(greenbot: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["", "   ", "x" * 10_000, "😀😀😀", "？？！！", "\x01\x02"],
+    "question",
+    ["", "   ", "x" * 10_000, "😀😀😀", "？？！！", "\x01\x02"],
 )
 def test_ask_unusable_input_is_one_line_exit_2(greenbot: Run, question: str) -> None:
     done = greenbot("ask", question, "--json")
@@ -59,8 +63,12 @@ def test_ask_unusable_input_is_one_line_exit_2(greenbot: Run, question: str) -> 
 
 @pytest.mark.parametrize(
     ("ref", "expected"),
-    [("11", "失信被执行人"), ("11.6", "（六）失信被执行人；"), ("ind-14", "建有能源管理中心"),
-     ("第十五条", "两年内不得重新申报")],
+    [
+        ("11", "失信被执行人"),
+        ("11.6", "（六）失信被执行人；"),
+        ("ind-14", "建有能源管理中心"),
+        ("第十五条", "两年内不得重新申报"),
+    ],
 )
 def test_article_verbatim(greenbot: Run, ref: str, expected: str) -> None:
     done = greenbot("article", ref)
@@ -86,7 +94,8 @@ def test_ask_does_not_import_telegram_frameworks(greenbot: Run) -> None:
 
     from tests.conftest import ROOT
 
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -131,13 +131,21 @@ def test_human_output(capsys: pytest.CaptureFixture[str], lang: str) -> None:
 def test_through_the_console_script() -> None:
     ok = subprocess.run(
         [sys.executable, "-m", "bot", "deadlines", "rename", "2026-01-31", "--json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=False,
     )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["deadlines"][0]["due"] == "2026-03-02"
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "deadlines", "rename", "2026-02-30", "--json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=False,
     )
     assert bad.returncode == 2
     assert bad.stdout == "" and bad.stderr.count("\n") == 1

@@ -85,9 +85,16 @@ def test_json_profile_on_stdin(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     profile = {
-        "unit_type": "park", "today": "2026-11-24", "district_list": True,
-        "park": {"legal_boundary": True, "unified_management": True, "industrial_share": 50,
-                 "production_energy_main": True, "cultivation_plan": True},
+        "unit_type": "park",
+        "today": "2026-11-24",
+        "district_list": True,
+        "park": {
+            "legal_boundary": True,
+            "unified_management": True,
+            "industrial_share": 50,
+            "production_energy_main": True,
+            "cultivation_plan": True,
+        },
     }
     payload = run_json(capsys, monkeypatch, json.dumps(profile))
     assert payload["verdict"] == "not_eligible"
@@ -164,8 +171,9 @@ def test_human_output(
 def test_human_output_lists_the_questions(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert run(["-"], "unit_type: factory\nlocation: tianjin\ntoday: 2026-11-24\n",
-               monkeypatch) == 0
+    assert (
+        run(["-"], "unit_type: factory\nlocation: tianjin\ntoday: 2026-11-24\n", monkeypatch) == 0
+    )
     out = capsys.readouterr().out
     assert "企业总部在北京吗？（hq_in_beijing）" in out
     assert "失信被执行人" in out
@@ -179,13 +187,19 @@ BAD_INPUTS = [
     ("share 101", "park: {industrial_share: 101}\n", "park.industrial_share:"),
     ("share as text", "park: {industrial_share: '62%'}\n", "park.industrial_share:"),
     ("yes is not a boolean", "legal_person: yes\n", "legal_person:"),
-    ("impossible YAML date", "revocation: {date: 2025-02-30, reason: failed_review}\n",
-     "revocation.date:"),
+    (
+        "impossible YAML date",
+        "revocation: {date: 2025-02-30, reason: failed_review}\n",
+        "revocation.date:",
+    ),
     ("impossible JSON date", '{"revocation": {"date": "2025-02-30"}}', "revocation.date:"),
     ("impossible today", "today: 2026-02-29\n", "today:"),
     ("date with a time", "revocation: {date: 2025-06-01 10:00:00}\n", "revocation.date:"),
-    ("revocation after today", "today: 2026-11-24\nrevocation: {date: 2026-12-01}\n",
-     "revocation.date:"),
+    (
+        "revocation after today",
+        "today: 2026-11-24\nrevocation: {date: 2026-12-01}\n",
+        "revocation.date:",
+    ),
     ("wrong unit type", "unit_type: workshop\n", "unit_type:"),
     ("malformed YAML", "unit_type: [factory\n", "invalid YAML"),
     ("malformed JSON", '{"unit_type": ', "invalid JSON"),
@@ -196,8 +210,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BAD_INPUTS],
-                         ids=[c[0] for c in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS]
+)
 def test_bad_input_is_one_line_exit_2(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, text: str, expected: str
 ) -> None:
@@ -229,8 +244,13 @@ def greenbot(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
     if not GREENBOT.exists():
         pytest.skip("the greenbot script is not installed next to this interpreter")
     return subprocess.run(
-        [str(GREENBOT), "prescreen", *args], input=stdin, capture_output=True, text=True,
-        encoding="utf-8", timeout=60, check=False,
+        [str(GREENBOT), "prescreen", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
     )
 
 

@@ -44,19 +44,27 @@ def test_an_unreachable_server_is_one_line(greenbot: Run, engine: str) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    done = greenbot("run", "--engine", engine, "--token", TOKEN,
-                    "--api-base", f"http://127.0.0.1:{port}")
+    done = greenbot(
+        "run", "--engine", engine, "--token", TOKEN, "--api-base", f"http://127.0.0.1:{port}"
+    )
     assert "cannot reach" in one_line_error(done)
 
 
 def test_bad_options_are_one_line(greenbot: Run) -> None:
     one_line_error(greenbot("run", "--token", TOKEN, "--api-base", "ftp://x"))
-    one_line_error(greenbot("run", "--token", TOKEN, "--engine", "ptb", "--webhook",
-                            "https://example.org/hook"))
-    one_line_error(greenbot("run", "--token", TOKEN, "--webhook", "https://example.org/h",
-                            "--listen", "nonsense"))
-    assert "https" in one_line_error(greenbot("run", "--token", TOKEN, "--webhook",
-                                              "http://example.org/h"))
+    one_line_error(
+        greenbot(
+            "run", "--token", TOKEN, "--engine", "ptb", "--webhook", "https://example.org/hook"
+        )
+    )
+    one_line_error(
+        greenbot(
+            "run", "--token", TOKEN, "--webhook", "https://example.org/h", "--listen", "nonsense"
+        )
+    )
+    assert "https" in one_line_error(
+        greenbot("run", "--token", TOKEN, "--webhook", "http://example.org/h")
+    )
 
 
 def test_settings_come_from_a_dotenv_file(greenbot: Run, tmp_path: Path) -> None:
@@ -67,8 +75,7 @@ def test_settings_come_from_a_dotenv_file(greenbot: Run, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(("engine", "framework"), [("aiogram", "aiogram"), ("ptb", "telegram")])
-def test_the_framework_is_frozen_with_the_rest(engine: str, framework: str,
-                                               tmp_path: Path) -> None:
+def test_the_framework_is_frozen_with_the_rest(engine: str, framework: str, tmp_path: Path) -> None:
     """The framework is most of the process's memory: imported after gc.freeze(), every
     collection would rescan it (about a third of the bot's time under load)."""
     probe = (
@@ -85,9 +92,24 @@ def test_the_framework_is_frozen_with_the_rest(engine: str, framework: str,
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
     done = subprocess.run(
-        [sys.executable, "-c", probe, "run", "--engine", engine, "--token", TOKEN,
-         "--api-base", f"http://127.0.0.1:{port}", "--db", str(tmp_path / "db.sqlite3")],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [
+            sys.executable,
+            "-c",
+            probe,
+            "run",
+            "--engine",
+            engine,
+            "--token",
+            TOKEN,
+            "--api-base",
+            f"http://127.0.0.1:{port}",
+            "--db",
+            str(tmp_path / "db.sqlite3"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
     )
     assert "frozen with the framework: True" in done.stdout, (done.stdout, done.stderr)

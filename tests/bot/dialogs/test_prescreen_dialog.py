@@ -21,15 +21,29 @@ EXCL = [f"exclusions.{name}" for name in EXCLUSIONS]
 CLEAN = dict.fromkeys(EXCL, NO)
 
 BEIJING_FACTORY: dict[str, str] = {
-    "unit_type": "绿色工厂", "target": "市级名单", "location": "北京", "national_list": NO,
-    "legal_person": YES, "actual_production": YES, "entity": "制造型企业", **CLEAN,
-    "revocation": NO, "district_list": YES, "grade": "三级",
+    "unit_type": "绿色工厂",
+    "target": "市级名单",
+    "location": "北京",
+    "national_list": NO,
+    "legal_person": YES,
+    "actual_production": YES,
+    "entity": "制造型企业",
+    **CLEAN,
+    "revocation": NO,
+    "district_list": YES,
+    "grade": "三级",
 }
 PARK: dict[str, str] = {
-    "unit_type": "绿色工业园区", "target": "市级名单", "national_list": NO,
-    "park.legal_boundary": YES, "park.unified_management": YES,
-    "park.production_energy_main": YES, "park.cultivation_plan": YES, **CLEAN,
-    "revocation": NO, "district_list": YES,
+    "unit_type": "绿色工业园区",
+    "target": "市级名单",
+    "national_list": NO,
+    "park.legal_boundary": YES,
+    "park.unified_management": YES,
+    "park.production_energy_main": YES,
+    "park.cultivation_plan": YES,
+    **CLEAN,
+    "revocation": NO,
+    "district_list": YES,
 }
 
 
@@ -55,8 +69,7 @@ def say(engine: Engine, text: str, chat: int = 1, lang: str = "zh") -> Reply:
 
 
 def tap(engine: Engine, data: str, chat: int = 1, lang: str = "zh") -> Reply:
-    return checked(engine.handle(Incoming(chat, chat, button=data, lang_code=lang,
-                                          message_id=5)))
+    return checked(engine.handle(Incoming(chat, chat, button=data, lang_code=lang, message_id=5)))
 
 
 def last(reply: Reply) -> Outgoing:
@@ -78,8 +91,13 @@ def asking(engine: Engine, chat: int = 1) -> str | None:
     return chat_state.state.get("q") if chat_state.flow == "prescreen" else None
 
 
-def run(engine: Engine, answers: dict[str, str], chat: int = 1, lang: str = "zh",
-        start: str = "/prescreen") -> tuple[list[str], Reply]:
+def run(
+    engine: Engine,
+    answers: dict[str, str],
+    chat: int = 1,
+    lang: str = "zh",
+    start: str = "/prescreen",
+) -> tuple[list[str], Reply]:
     """Start, then answer each question by the button labelled ``answers[field]`` (or, for a
     question without such a button, by typing it); the fields asked, and the last reply."""
     reply = say(engine, start, chat, lang)
@@ -110,9 +128,19 @@ def ask_until(engine: Engine, answers: dict[str, str], field: str, chat: int = 1
 
 def test_eligible_beijing_factory(engine: Engine) -> None:
     asked, reply = run(engine, BEIJING_FACTORY)
-    assert asked == ["unit_type", "target", "location", "national_list", "legal_person",
-                     "actual_production", "entity", *EXCL, "revocation", "district_list",
-                     "grade"]
+    assert asked == [
+        "unit_type",
+        "target",
+        "location",
+        "national_list",
+        "legal_person",
+        "actual_production",
+        "entity",
+        *EXCL,
+        "revocation",
+        "district_list",
+        "grade",
+    ]
     result = last(reply).text
     assert "预审结论：符合申报条件" in result
     assert "第七条：“绿色工厂培育对象应是依法设立" in result  # each reason quotes its article
@@ -121,7 +149,11 @@ def test_eligible_beijing_factory(engine: Engine) -> None:
     assert "还需要查清" not in result and "最早可重新申报" not in result
     choices = buttons(reply)
     assert [choices[k] for k in ("第七条", "第八条", "第十一条", "第十五条")] == [
-        "a:art-7", "a:art-8", "a:art-11", "a:art-15"]
+        "a:art-7",
+        "a:art-8",
+        "a:art-11",
+        "a:art-15",
+    ]
     assert "快速评分" not in choices  # the grade is known
     assert {"⬅ 上一步", "🔄 重新开始"} <= set(choices)
     # The tapped question is replaced by the question and its answer.
@@ -151,8 +183,13 @@ def test_not_eligible_ends_early_and_quotes_article_11(engine: Engine) -> None:
 
 
 def test_incomplete_with_not_sure_answers(engine: Engine) -> None:
-    answers = {**BEIJING_FACTORY, "exclusions.dishonest_debtor": NOT_SURE,
-               "district_list": NOT_SURE, "grade": NOT_SURE, "legal_person": "不清楚"}
+    answers = {
+        **BEIJING_FACTORY,
+        "exclusions.dishonest_debtor": NOT_SURE,
+        "district_list": NOT_SURE,
+        "grade": NOT_SURE,
+        "legal_person": "不清楚",
+    }
     asked, reply = run(engine, answers)
     assert len(asked) == len(set(asked))  # "not sure" is never asked again
     assert asked[-1] == "grade"
@@ -171,18 +208,33 @@ def test_incomplete_with_not_sure_answers(engine: Engine) -> None:
 
 def test_park_is_not_asked_about_production_location_or_grade(engine: Engine) -> None:
     asked, reply = run(engine, {**PARK, "park.industrial_share": "62%"})
-    assert asked == ["unit_type", "target", "national_list", "park.legal_boundary",
-                     "park.unified_management", "park.production_energy_main",
-                     "park.industrial_share", "park.cultivation_plan", *EXCL, "revocation",
-                     "district_list"]
+    assert asked == [
+        "unit_type",
+        "target",
+        "national_list",
+        "park.legal_boundary",
+        "park.unified_management",
+        "park.production_energy_main",
+        "park.industrial_share",
+        "park.cultivation_plan",
+        *EXCL,
+        "revocation",
+        "district_list",
+    ]
     assert "预审结论：符合申报条件" in last(reply).text
     assert "绿色工业园区" in last(reply).text
 
 
-@pytest.mark.parametrize(("typed", "verdict"), [
-    ("50", "不符合申报条件"), ("50.01", "符合申报条件"), ("６２％", "符合申报条件"),
-    ("100", "符合申报条件"), ("0", "不符合申报条件"),
-])
+@pytest.mark.parametrize(
+    ("typed", "verdict"),
+    [
+        ("50", "不符合申报条件"),
+        ("50.01", "符合申报条件"),
+        ("６２％", "符合申报条件"),
+        ("100", "符合申报条件"),
+        ("0", "不符合申报条件"),
+    ],
+)
 def test_park_share_strictly_over_50(engine: Engine, typed: str, verdict: str) -> None:
     _, reply = run(engine, {**PARK, "park.industrial_share": typed})
     assert f"预审结论：{verdict}" in last(reply).text
@@ -191,10 +243,15 @@ def test_park_share_strictly_over_50(engine: Engine, typed: str, verdict: str) -
         assert "且工业增加值占比超过50%" in last(reply).text
 
 
-@pytest.mark.parametrize(("typed", "why"), [
-    ("101", "占比应在 0 到 100 之间"), ("-3", "占比应在 0 到 100 之间"),
-    ("很多", "不是数字"), ("62%%", "不是数字"),
-])
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("101", "占比应在 0 到 100 之间"),
+        ("-3", "占比应在 0 到 100 之间"),
+        ("很多", "不是数字"),
+        ("62%%", "不是数字"),
+    ],
+)
 def test_park_share_out_of_range_is_asked_again(engine: Engine, typed: str, why: str) -> None:
     ask_until(engine, PARK, "park.industrial_share")
     again = say(engine, typed)
@@ -207,10 +264,18 @@ def test_park_share_out_of_range_is_asked_again(engine: Engine, typed: str, why:
 REVOKED = {**BEIJING_FACTORY, "revocation": YES, "revocation.reason": "复核不通过"}
 
 
-@pytest.mark.parametrize("typed", [
-    "2025-06-01", "2025/6/1", "2025.6.1", "2025年6月1日", "20250601", "２０２５年６月１日",
-    " 2025 / 06 / 01 ",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2025-06-01",
+        "2025/6/1",
+        "2025.6.1",
+        "2025年6月1日",
+        "20250601",
+        "２０２５年６月１日",
+        " 2025 / 06 / 01 ",
+    ],
+)
 def test_revocation_date_in_any_common_form(engine: Engine, typed: str) -> None:
     asked, reply = run(engine, {**REVOKED, "revocation.date": typed})
     assert asked[-1] == "revocation.date"
@@ -220,15 +285,17 @@ def test_revocation_date_in_any_common_form(engine: Engine, typed: str) -> None:
     assert "因复核不通过被撤销绿色制造单位称号的，两年内不得重新申报" in result
 
 
-@pytest.mark.parametrize(("typed", "why"), [
-    ("2025-02-30", "2025年2月只有28天"),
-    ("2024年2月30日", "2024年2月只有29天"),
-    ("2025/13/1", "一年没有13月"),
-    ("昨天", "无法把“昨天”识别为日期"),
-    ("2027-01-01", "晚于今天（2026-11-24）"),
-])
-def test_impossible_or_future_dates_are_asked_again(engine: Engine, typed: str,
-                                                    why: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("2025-02-30", "2025年2月只有28天"),
+        ("2024年2月30日", "2024年2月只有29天"),
+        ("2025/13/1", "一年没有13月"),
+        ("昨天", "无法把“昨天”识别为日期"),
+        ("2027-01-01", "晚于今天（2026-11-24）"),
+    ],
+)
+def test_impossible_or_future_dates_are_asked_again(engine: Engine, typed: str, why: str) -> None:
     ask_until(engine, REVOKED, "revocation.date")
     again = say(engine, typed)
     assert why in text(again), text(again)
@@ -375,11 +442,18 @@ def test_grade_estimate_handed_over_by_start_dialog(engine: Engine) -> None:
     assert "估算结果填为<b>二级</b>" in text(restarted)
 
 
-@pytest.mark.parametrize(("args", "prefill"), [
-    ("grade=3", {"grade": 3}), ("grade=4 location=beijing", {"grade": 4, "location": "beijing"}),
-    ("grade=none", {"grade": None}), ("grade=7", {}), ("grade=", {}), ("nonsense", {}),
-    ("bogus=1", {}),
-])
+@pytest.mark.parametrize(
+    ("args", "prefill"),
+    [
+        ("grade=3", {"grade": 3}),
+        ("grade=4 location=beijing", {"grade": 4, "location": "beijing"}),
+        ("grade=none", {"grade": None}),
+        ("grade=7", {}),
+        ("grade=", {}),
+        ("nonsense", {}),
+        ("bogus=1", {}),
+    ],
+)
 def test_parse_args(args: str, prefill: dict[str, Any]) -> None:
     assert parse_args(args, TODAY) == prefill
 

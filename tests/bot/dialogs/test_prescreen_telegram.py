@@ -35,8 +35,9 @@ async def next_send(server: FakeTelegram, count: int) -> SentRecord:
     return (await server.await_for(enough))[-1]
 
 
-async def test_prescreen_to_a_verdict_and_an_article(engine_name: str, tg: FakeTelegram,
-                                                     tmp_path: Path) -> None:
+async def test_prescreen_to_a_verdict_and_an_article(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
         tg.send_text(CHAT, CHAT, "/prescreen")
         question = await next_send(tg, 2)  # the introduction, then the first question
@@ -51,8 +52,11 @@ async def test_prescreen_to_a_verdict_and_an_article(engine_name: str, tg: FakeT
             # The tapped question now shows the answer, without its buttons.
             edited = await tg.await_for(
                 lambda t, m=tapped.message_id: (
-                    stored if (stored := t.message(CHAT, m)) and "→" in stored.get("text", "")
-                    else None))
+                    stored
+                    if (stored := t.message(CHAT, m)) and "→" in stored.get("text", "")
+                    else None
+                )
+            )
             assert answer in edited["text"] and not edited.get("reply_markup")
         result = question
         assert "预审结论：不符合申报条件" in (result.text or "")

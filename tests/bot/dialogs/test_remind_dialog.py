@@ -71,8 +71,9 @@ def store_of(engine: Engine) -> ReminderStore:
     return engine.services.extras["reminders"]  # type: ignore[no-any-return]
 
 
-def to_date_step(engine: Engine, event: str = "更名", chat: int = 1,
-                 name: str = "北京甲厂") -> Reply:
+def to_date_step(
+    engine: Engine, event: str = "更名", chat: int = 1, name: str = "北京甲厂"
+) -> Reply:
     """/remind → name → skip the code → event: the date question."""
     assert "单位名称" in text(say(engine, "/remind", chat))
     code = say(engine, name, chat)
@@ -81,8 +82,13 @@ def to_date_step(engine: Engine, event: str = "更名", chat: int = 1,
     return tap(engine, button(events, event), chat) if event else events
 
 
-def enrol(engine: Engine, chat: int = 1, name: str = "北京甲厂", event: str = "更名",
-          day: str = "2026-03-01") -> Reply:
+def enrol(
+    engine: Engine,
+    chat: int = 1,
+    name: str = "北京甲厂",
+    event: str = "更名",
+    day: str = "2026-03-01",
+) -> Reply:
     preview = say(engine, day, chat) if to_date_step(engine, event, chat, name) else None
     assert preview is not None and "请确认登记" in text(preview), text(preview)
     return tap(engine, button(preview, "✅"), chat)
@@ -91,8 +97,10 @@ def enrol(engine: Engine, chat: int = 1, name: str = "北京甲厂", event: str 
 # -- the whole enrolment ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["2026-03-01", "2026/3/1", "2026年3月1日", "20260301",
-                                   "２０２６－０３－０１", " 2026.3.1 "])
+@pytest.mark.parametrize(
+    "typed",
+    ["2026-03-01", "2026/3/1", "2026年3月1日", "20260301", "２０２６－０３－０１", " 2026.3.1 "],
+)
 def test_enrol_with_each_date_form(engine: Engine, typed: str) -> None:
     date_step = to_date_step(engine)
     assert "更名手续办理完成的日期" in text(date_step)
@@ -135,7 +143,7 @@ def test_impossible_and_future_dates_are_refused_with_the_reason(engine: Engine)
         "1800-01-01": "年份 1800 超出范围",
         "下周三": "无法把“下周三”识别为日期",
         "2026-03-06": "“更名”是已经发生的事情，日期不能晚于今天"
-                      "（2026-03-06 在今天 2026-03-05 之后）",
+        "（2026-03-06 在今天 2026-03-05 之后）",
     }
     for typed, reason in cases.items():
         reply = say(engine, typed)
@@ -189,11 +197,14 @@ def test_names_are_checked(engine: Engine) -> None:
     assert "单位：" + "乙" * 100 in text(say(engine, "/remind " + "乙" * 100))
 
 
-@pytest.mark.parametrize(("typed", "reason"), [
-    ("9135010", "统一社会信用代码应为 18 位，这里是 7 位"),
-    ("91350100M000100Y44", "校验码（第 18 位）应为“3”，而不是“4”"),
-    ("9135O100M000100Y43", "第 5 位的“O”不会出现在统一社会信用代码中"),
-])
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("9135010", "统一社会信用代码应为 18 位，这里是 7 位"),
+        ("91350100M000100Y44", "校验码（第 18 位）应为“3”，而不是“4”"),
+        ("9135O100M000100Y43", "第 5 位的“O”不会出现在统一社会信用代码中"),
+    ],
+)
 def test_bad_credit_codes_are_explained(engine: Engine, typed: str, reason: str) -> None:
     say(engine, "/remind")
     say(engine, "北京甲厂")
@@ -228,7 +239,9 @@ def test_confirmed_units_are_listed_and_each_deadline_has_a_calendar_file(engine
     assert "完成绿色诊断：2027-01-10" in shown and "下次提醒 2026-12-11 09:00" in shown
     calendar_buttons = {k: v for k, v in buttons(listing).items() if k.startswith("📅")}
     assert list(calendar_buttons) == [
-        "📅 1. 完成绿色诊断", "📅 1. 完成绿色化改造提升", "📅 1. 复评达到三级（否则撤销称号）",
+        "📅 1. 完成绿色诊断",
+        "📅 1. 完成绿色化改造提升",
+        "📅 1. 复评达到三级（否则撤销称号）",
     ]
     [unit] = store_of(engine).list_units(1)
     assert buttons(listing)["🗑 删除 1. 北京甲厂"] == f"r:del:{unit.id}"

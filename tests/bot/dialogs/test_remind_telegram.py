@@ -118,8 +118,9 @@ class SteppedClock:
 
 
 @contextlib.asynccontextmanager
-async def serving(engine_name: str, tg: FakeTelegram, db_path: Path,
-                  clock: SteppedClock) -> AsyncIterator[Engine]:
+async def serving(
+    engine_name: str, tg: FakeTelegram, db_path: Path, clock: SteppedClock
+) -> AsyncIterator[Engine]:
     """The bot with ``engine_name``, its reminder loop on ``clock``, until the block ends;
     leaving the block stops it the way a killed process stops: mid-sleep, nothing flushed."""
     engine = build_engine(str(db_path))
@@ -128,19 +129,27 @@ async def serving(engine_name: str, tg: FakeTelegram, db_path: Path,
 
     async def deliver(port: Any) -> None:
         # Polls hourly rather than every 30 s: the same loop, fewer virtual wake-ups.
-        await run_forever(extras["reminders"], PortSender(port), clock, asyncio.Event(),
-                          wake_event=extras["reminders_wake"], poll_interval=3600)
+        await run_forever(
+            extras["reminders"],
+            PortSender(port),
+            clock,
+            asyncio.Event(),
+            wake_event=extras["reminders_wake"],
+            poll_interval=3600,
+        )
 
     if engine_name == "aiogram":
         from bot.transports.aiogram_runner import run_polling
     else:
         from bot.transports.ptb_runner import run_polling
     stop = asyncio.Event()
-    task = asyncio.create_task(run_polling(engine, TOKEN, tg.base_url, stop=stop,
-                                           polling_timeout=1, background=[deliver]))
+    task = asyncio.create_task(
+        run_polling(engine, TOKEN, tg.base_url, stop=stop, polling_timeout=1, background=[deliver])
+    )
     try:
-        await tg.await_for(lambda t: any(c.method.lower() == "getupdates" for c in t.calls),
-                           timeout=10)
+        await tg.await_for(
+            lambda t: any(c.method.lower() == "getupdates" for c in t.calls), timeout=10
+        )
         await clock.idle()  # the first pass is over
         yield engine
     finally:
@@ -160,8 +169,11 @@ async def wake(engine: Engine, clock: SteppedClock) -> None:
 
 def sends(tg: FakeTelegram, chat_id: int) -> list[tuple[int, str | None]]:
     """(status, description) of every sendMessage to ``chat_id``."""
-    return [(c.status, c.description) for c in tg.calls
-            if c.method == "sendMessage" and c.params.get("chat_id") == chat_id]
+    return [
+        (c.status, c.description)
+        for c in tg.calls
+        if c.method == "sendMessage" and c.params.get("chat_id") == chat_id
+    ]
 
 
 def reminders(tg: FakeTelegram, chat_id: int | None) -> list[str]:
@@ -172,8 +184,9 @@ def reminders(tg: FakeTelegram, chat_id: int | None) -> list[str]:
 def rows(db_path: Path, chat_id: int) -> list[dict[str, Any]]:
     store = ReminderStore(db_path)
     try:
-        return list(store.db.query(
-            "SELECT * FROM reminders WHERE chat_id = ? ORDER BY send_at", [chat_id]))
+        return list(
+            store.db.query("SELECT * FROM reminders WHERE chat_id = ? ORDER BY send_at", [chat_id])
+        )
     finally:
         store.close()
 
@@ -195,7 +208,8 @@ def clock() -> SteppedClock:
 
 
 async def test_enrolment_in_chat_sends_the_first_reminder_at_once(
-        engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock) -> None:
+    engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock
+) -> None:
     async with serving(engine_name, tg, tmp_path / "bot.sqlite3", clock):
         tg.send_text(42, 42, "/remind")
         await tg.await_sent(42, 1)
@@ -209,8 +223,9 @@ async def test_enrolment_in_chat_sends_the_first_reminder_at_once(
         preview = (await tg.await_sent(42, 5))[-1]
         assert "立即 2026-03-05 10:00" in (preview.text or "")
         tg.tap(42, 42, preview.message_id, dict(tg.buttons(preview))["✅ 确认登记"])
-        await tg.await_for(lambda t: reminders(t, 42) and any(
-            "已登记" in (r.text or "") for r in t.sent(42)))
+        await tg.await_for(
+            lambda t: reminders(t, 42) and any("已登记" in (r.text or "") for r in t.sent(42))
+        )
         done = next(r for r in tg.sent(42) if "已登记" in (r.text or ""))
         [reminder] = reminders(tg, 42)
         assert "北京甲厂" in reminder and "2026-03-31" in reminder and "还有 26 天" in reminder
@@ -219,13 +234,15 @@ async def test_enrolment_in_chat_sends_the_first_reminder_at_once(
         [data] = [d for label, d in tg.buttons(done) if label.startswith("📅")]
         tg.tap(42, 42, done.message_id, data)
         [document] = await tg.await_for(
-            lambda t: [r for r in t.sent(42) if r.method == "sendDocument"] or None)
+            lambda t: [r for r in t.sent(42) if r.method == "sendDocument"] or None
+        )
         assert document.document is not None and b"BEGIN:VCALENDAR" in document.document
         assert (document.filename or "").endswith(".ics")
 
 
 async def test_kill_and_restart_sends_nothing_twice_and_catches_up(
-        engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock) -> None:
+    engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock
+) -> None:
     db = tmp_path / "bot.sqlite3"
     for chat in (42, 43):
         tg.register_chat(chat)
@@ -262,7 +279,8 @@ async def test_kill_and_restart_sends_nothing_twice_and_catches_up(
 
 
 async def test_429_and_5xx_are_retried_until_delivered(
-        engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock) -> None:
+    engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock
+) -> None:
     db = tmp_path / "bot.sqlite3"
     tg.register_chat(42)
     async with serving(engine_name, tg, db, clock) as engine:
@@ -298,7 +316,8 @@ async def test_429_and_5xx_are_retried_until_delivered(
 
 
 async def test_a_blocked_chat_gets_inactive_reminders_until_it_writes_again(
-        engine_name: str, tg: FakeTelegram, tmp_path: Path) -> None:
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     # Unblocking goes by the wall clock (the user's message), so virtual time starts now;
     # whole seconds, as stored times go through datetimes (microseconds) and back.
     clock = SteppedClock(int(time.time()))
@@ -326,7 +345,8 @@ async def test_a_blocked_chat_gets_inactive_reminders_until_it_writes_again(
 
 
 async def test_a_burst_stays_under_telegrams_limits(
-        engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock) -> None:
+    engine_name: str, tg: FakeTelegram, tmp_path: Path, clock: SteppedClock
+) -> None:
     db = tmp_path / "bot.sqlite3"
     chats = list(range(100, 140))
     async with serving(engine_name, tg, db, clock) as engine:
@@ -343,8 +363,10 @@ async def test_a_burst_stays_under_telegrams_limits(
         await clock.advance(10)
         await tg.await_for(lambda t: len(reminders(t, None)) == len(chats) + 3)
     store = ReminderStore(db)
-    started = sorted((row["claimed_at"], row["chat_id"]) for row in store.db.query(
-        "SELECT claimed_at, chat_id FROM reminders WHERE status = 'sent'"))
+    started = sorted(
+        (row["claimed_at"], row["chat_id"])
+        for row in store.db.query("SELECT claimed_at, chat_id FROM reminders WHERE status = 'sent'")
+    )
     store.close()
     assert len(started) == len(chats) + 3
     times = [moment for moment, _ in started]
@@ -354,8 +376,9 @@ async def test_a_burst_stays_under_telegrams_limits(
     assert len(own) == 3 and all(b - a >= 1.0 for a, b in pairwise(own))
 
 
-def test_remind_once_sends_through_the_bot_api(tg: FakeTelegram, tmp_path: Path,
-                                               greenbot: Run) -> None:
+def test_remind_once_sends_through_the_bot_api(
+    tg: FakeTelegram, tmp_path: Path, greenbot: Run
+) -> None:
     db = tmp_path / "bot.sqlite3"
     today = datetime.now(TZ).date()
     store = ReminderStore(db)
@@ -375,7 +398,6 @@ def test_remind_once_sends_through_the_bot_api(tg: FakeTelegram, tmp_path: Path,
     again = greenbot("remind", "--once", "--db", str(db), "--json", env=env)
     assert json.loads(again.stdout)["sent"] == 0 and len(tg.sent(5)) == 1
 
-    refused = greenbot("remind", "--once", "--db", str(db),
-                       env={"TELEGRAM_API_BASE": tg.base_url})
+    refused = greenbot("remind", "--once", "--db", str(db), env={"TELEGRAM_API_BASE": tg.base_url})
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "BOT_TOKEN" in refused.stderr

@@ -42,8 +42,7 @@ def data(record: SentRecord, label: str) -> str:
     return dict(FakeTelegram.buttons(record))[label]
 
 
-async def test_score_through_telegram(engine_name: str, tg: FakeTelegram,
-                                      tmp_path: Path) -> None:
+async def test_score_through_telegram(engine_name: str, tg: FakeTelegram, tmp_path: Path) -> None:
     async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
         tg.send_text(CHAT, CHAT, "/score")
         first = await question(tg, 1)
@@ -70,11 +69,12 @@ async def test_score_through_telegram(engine_name: str, tg: FakeTelegram,
         record = await question(tg, 14)
         tg.tap(CHAT, CHAT, record.message_id, data(record, "☐ 配备三级计量"))
         toggled = await tg.await_for(
-            lambda t: (r := current(t)) and "✅ 配备三级计量" in dict(FakeTelegram.buttons(r))
-            and r, timeout=15,
+            lambda t: (
+                (r := current(t)) and "✅ 配备三级计量" in dict(FakeTelegram.buttons(r)) and r
+            ),
+            timeout=15,
         )
-        assert toggled.message_id == record.message_id and toggled.method.lower().startswith(
-            "edit")
+        assert toggled.message_id == record.message_id and toggled.method.lower().startswith("edit")
         tg.tap(CHAT, CHAT, toggled.message_id, data(toggled, "完成"))
         for number in range(15, 22):
             record = await question(tg, number)

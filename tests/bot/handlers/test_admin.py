@@ -47,8 +47,14 @@ def test_stats_counts_chats_and_activity_of_the_week(admin_engine: Engine) -> No
     counts = figures(text)
     assert counts["活跃聊天"] == 4  # chats 1, 2, 3 and the administrator's own
     activity = {k: v for k, v in counts.items() if k not in ("聊天总数", "活跃聊天")}
-    assert activity == {"article": 1, "command:article": 1, "command:start": 2,
-                        "command:stats": 1, "question:in": 1, "question:out": 1}
+    assert activity == {
+        "article": 1,
+        "command:article": 1,
+        "command:start": 2,
+        "command:stats": 1,
+        "question:in": 1,
+        "question:out": 1,
+    }
     assert "聊天总数" in counts
     assert reply.messages[0].buttons == ()
 
@@ -78,8 +84,9 @@ def test_only_the_last_seven_days_count(admin_engine: Engine) -> None:
 
 @pytest.mark.parametrize("user", [1, 41, 43, 999, -ADMIN])
 @pytest.mark.parametrize("code", ["zh", "en"])
-def test_for_anyone_else_stats_is_exactly_an_unknown_command(admin_engine: Engine, user: int,
-                                                             code: str) -> None:
+def test_for_anyone_else_stats_is_exactly_an_unknown_command(
+    admin_engine: Engine, user: int, code: str
+) -> None:
     unknown = say(admin_engine, "/nosuchcommand", chat=user, lang=code)
     for typed in ("/stats", "/STATS", "/stats@greenbot_bot", "/stats 7"):
         assert say(admin_engine, typed, chat=user, lang=code) == unknown, typed

@@ -20,8 +20,21 @@ def test_article_command(engine: Engine) -> None:
     assert len(labels(index)) == 21
 
 
-@pytest.mark.parametrize("typed", ["11", "第十一条", "第11条", "11条", "art-11", "Art. 11",
-                                   "article 11", "ARTICLE 11", "Article 11", "１１"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "11",
+        "第十一条",
+        "第11条",
+        "11条",
+        "art-11",
+        "Art. 11",
+        "article 11",
+        "ARTICLE 11",
+        "Article 11",
+        "１１",
+    ],
+)
 def test_an_article_by_any_of_its_names_is_quoted_verbatim(engine: Engine, typed: str) -> None:
     reply = say(engine, f"/article {typed}")
     assert quoted(reply) == verbatim("art-11")
@@ -38,8 +51,10 @@ def test_article_15_in_chinese_numerals_or_digits(engine: Engine, typed: str) ->
     assert "【第十五条】撤销后重新申报" in shown(reply)
 
 
-@pytest.mark.parametrize("typed", ["11.6", "11(6)", "11（6）", "Art 11(6)", "article 11.6",
-                                   "第十一条第六项", "第11条第6项"])
+@pytest.mark.parametrize(
+    "typed",
+    ["11.6", "11(6)", "11（6）", "Art 11(6)", "article 11.6", "第十一条第六项", "第11条第6项"],
+)
 def test_an_item_is_quoted_with_its_articles_lead(engine: Engine, typed: str) -> None:
     reply = say(engine, f"/article {typed}")
     assert quoted(reply) == verbatim("art-11.6")
@@ -48,8 +63,9 @@ def test_an_item_is_quoted_with_its_articles_lead(engine: Engine, typed: str) ->
     assert data(reply) == ["a:art-11"]  # the whole article first
 
 
-@pytest.mark.parametrize("typed", ["ind-14", "IND-14", "indicator 14", "Indicator 14",
-                                   "ｉｎｄ－１４"])
+@pytest.mark.parametrize(
+    "typed", ["ind-14", "IND-14", "indicator 14", "Indicator 14", "ｉｎｄ－１４"]
+)
 def test_an_indicator_is_quoted_verbatim(engine: Engine, typed: str) -> None:
     reply = say(engine, f"/article {typed}")
     indicator = default().indicators["ind-14"]
@@ -59,7 +75,8 @@ def test_an_indicator_is_quoted_verbatim(engine: Engine, typed: str) -> None:
 
 
 def test_in_english_the_title_and_summary_are_english_and_the_quote_stays_chinese(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     article = default().articles["art-11"]
     reply = say(engine, "/article Article 11", lang="en")
     assert f"[Article 11] {article.title_en}" in shown(reply)
@@ -88,20 +105,41 @@ def test_every_english_label_opens_what_it_names(engine: Engine) -> None:
         assert quoted(reply) == verbatim(ref), ref
 
 
-@pytest.mark.parametrize(("typed", "printed_by", "ref"), [
-    ("第十一条第（六）项", "/article 11.6", "art-11.6"),
-    ("附表指标14", "/article ind-14", "ind-14"),
-])
+@pytest.mark.parametrize(
+    ("typed", "printed_by", "ref"),
+    [
+        ("第十一条第（六）项", "/article 11.6", "art-11.6"),
+        ("附表指标14", "/article ind-14", "ind-14"),
+    ],
+)
 def test_the_chinese_labels_the_bot_prints_open_what_they_name(
-        engine: Engine, typed: str, printed_by: str, ref: str) -> None:
+    engine: Engine, typed: str, printed_by: str, ref: str
+) -> None:
     assert f"【{typed}】" in shown(say(engine, printed_by))  # the bot's own name for it
     reply = say(engine, f"/article {typed}")
     assert quoted(reply) == verbatim(ref)
 
 
-@pytest.mark.parametrize("typed", ["0", "22", "99", "11.99", "11.0", "15.1", "ind-0", "ind-22",
-                                   "ind-14.2", "第二十二条", "第零条", "abc", "十一条款", "😀",
-                                   "11..6"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0",
+        "22",
+        "99",
+        "11.99",
+        "11.0",
+        "15.1",
+        "ind-0",
+        "ind-22",
+        "ind-14.2",
+        "第二十二条",
+        "第零条",
+        "abc",
+        "十一条款",
+        "😀",
+        "11..6",
+    ],
+)
 def test_unknown_or_out_of_range_refs_get_a_polite_reply(engine: Engine, typed: str) -> None:
     reply = say(engine, f"/article {typed}")
     [message] = reply.messages
@@ -113,7 +151,7 @@ def test_unknown_or_out_of_range_refs_get_a_polite_reply(engine: Engine, typed: 
 
 def test_an_unknown_ref_in_english(engine: Engine) -> None:
     reply = say(engine, "/article 42", lang="en")
-    assert "I can't find \"42\"" in shown(reply)
+    assert 'I can\'t find "42"' in shown(reply)
 
 
 def test_html_is_escaped_in_what_users_typed(engine: Engine) -> None:
@@ -126,10 +164,11 @@ def test_a_long_unknown_ref_is_cut_in_the_reply(engine: Engine) -> None:
     assert "“" + "x" * 40 + "”" in text and "x" * 41 not in text
 
 
-@pytest.mark.parametrize(("code", "heading"), [("zh", "《北京市绿色制造单位培育管理暂行办法》目录"),
-                                               ("en", "Contents of the measures")])
-def test_an_empty_article_command_shows_the_index(engine: Engine, code: str,
-                                                  heading: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "heading"),
+    [("zh", "《北京市绿色制造单位培育管理暂行办法》目录"), ("en", "Contents of the measures")],
+)
+def test_an_empty_article_command_shows_the_index(engine: Engine, code: str, heading: str) -> None:
     reply = say(engine, "/article", lang=code)
     text = shown(reply)
     assert text.startswith(heading)
@@ -178,8 +217,10 @@ def test_article_buttons_follow_the_chat_language(engine: Engine) -> None:
     assert "【第十一条第（六）项】" in shown(tap(engine, "a:art-11.6"))
 
 
-@pytest.mark.parametrize("button", ["a:art-99", "a:art-0", "a:art-11.99", "a:ind-22", "a:",
-                                    "a:11", "a:第十一条", "a:<b>"])
+@pytest.mark.parametrize(
+    "button",
+    ["a:art-99", "a:art-0", "a:art-11.99", "a:ind-22", "a:", "a:11", "a:第十一条", "a:<b>"],
+)
 def test_an_article_button_naming_nothing_is_refused(engine: Engine, button: str) -> None:
     reply = tap(engine, button)
     assert reply.notice == FORGED

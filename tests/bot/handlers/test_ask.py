@@ -21,15 +21,19 @@ def test_a_question_gets_a_quoted_answer_and_article_buttons(engine: Engine) -> 
     assert article.messages[0].text
 
 
-@pytest.mark.parametrize(("question", "ref", "heading"), [
-    ("厂区迁址要重新复核吗", "art-14", "【第十四条】更名和重大调整的报告"),
-    ("改名要多久内报备？", "art-14", "【第十四条】更名和重大调整的报告"),
-    ("被撤销后多久能重新申报？", "art-15", "【第十五条】撤销后重新申报"),
-    ("第十一条", "art-11", "【第十一条】不得入围的情形"),
-    ("配备三级计量有分吗", "ind-14", "【附表指标14】能源投入"),
-])
-def test_an_in_scope_question_quotes_the_measures_verbatim(engine: Engine, question: str,
-                                                           ref: str, heading: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "ref", "heading"),
+    [
+        ("厂区迁址要重新复核吗", "art-14", "【第十四条】更名和重大调整的报告"),
+        ("改名要多久内报备？", "art-14", "【第十四条】更名和重大调整的报告"),
+        ("被撤销后多久能重新申报？", "art-15", "【第十五条】撤销后重新申报"),
+        ("第十一条", "art-11", "【第十一条】不得入围的情形"),
+        ("配备三级计量有分吗", "ind-14", "【附表指标14】能源投入"),
+    ],
+)
+def test_an_in_scope_question_quotes_the_measures_verbatim(
+    engine: Engine, question: str, ref: str, heading: str
+) -> None:
     reply = say(engine, question)
     assert quoted(reply) == verbatim(ref)
     assert shown(reply).startswith(heading)
@@ -39,28 +43,35 @@ def test_an_in_scope_question_quotes_the_measures_verbatim(engine: Engine, quest
     buttons = data(reply)
     # Buttons to the related articles, or the main menu when there are none.
     assert buttons
-    assert (all(d.startswith("a:") and default().get(d[2:]) is not None for d in buttons)
-            or all(d.startswith("m:") for d in buttons))
+    assert all(d.startswith("a:") and default().get(d[2:]) is not None for d in buttons) or all(
+        d.startswith("m:") for d in buttons
+    )
     assert f"a:{ref}" not in buttons  # no button for what is already quoted in full
     assert kinds(engine) == ["question:in"]
 
 
 def test_the_related_line_and_the_buttons_name_the_same_articles(engine: Engine) -> None:
     reply = say(engine, "厂区迁址要重新复核吗")
-    assert "相关：第十三条 复核与撤销资格；第十五条 撤销后重新申报；第十七条 各区的跟踪职责" \
+    assert (
+        "相关：第十三条 复核与撤销资格；第十五条 撤销后重新申报；第十七条 各区的跟踪职责"
         in shown(reply)
+    )
     assert labels(reply) == {"第十三条": "a:art-13", "第十五条": "a:art-15", "第十七条": "a:art-17"}
 
 
-@pytest.mark.parametrize(("question", "code", "whole"), [
-    ("老赖能申报吗", "zh", "第十一条"),
-    ("失信被执行人可以入围名单吗", "zh", "第十一条"),
-    ("第十一条第六项", "zh", "第十一条"),
-    ("Can a dishonest judgment debtor be listed?", "en", "Article 11"),
-    ("Art 11(6)", "en", "Article 11"),
-])
-def test_an_item_question_offers_the_whole_article_first(engine: Engine, question: str,
-                                                         code: str, whole: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "code", "whole"),
+    [
+        ("老赖能申报吗", "zh", "第十一条"),
+        ("失信被执行人可以入围名单吗", "zh", "第十一条"),
+        ("第十一条第六项", "zh", "第十一条"),
+        ("Can a dishonest judgment debtor be listed?", "en", "Article 11"),
+        ("Art 11(6)", "en", "Article 11"),
+    ],
+)
+def test_an_item_question_offers_the_whole_article_first(
+    engine: Engine, question: str, code: str, whole: str
+) -> None:
     reply = say(engine, question, lang=code)
     assert quoted(reply) == verbatim("art-11.6")
     assert "（七）" not in quoted(reply)  # the item, not the whole article
@@ -81,13 +92,17 @@ def test_the_answer_quotes_the_chinese_text_in_english_too(engine: Engine) -> No
     assert labels(reply) == {"Article 13": "a:art-13", "Article 14": "a:art-14"}
 
 
-@pytest.mark.parametrize(("question", "code", "says"), [
-    ("今天天气怎么样", "zh", NOT_COVERED),
-    ("高新技术企业认定需要什么条件", "zh", NOT_COVERED),
-    ("What's the weather like?", "en", "That question is not covered by the Beijing measures"),
-])
+@pytest.mark.parametrize(
+    ("question", "code", "says"),
+    [
+        ("今天天气怎么样", "zh", NOT_COVERED),
+        ("高新技术企业认定需要什么条件", "zh", NOT_COVERED),
+        ("What's the weather like?", "en", "That question is not covered by the Beijing measures"),
+    ],
+)
 def test_an_out_of_scope_question_says_so_and_shows_the_main_menu(
-        engine: Engine, question: str, code: str, says: str) -> None:
+    engine: Engine, question: str, code: str, says: str
+) -> None:
     reply = say(engine, question, lang=code)
     assert says in shown(reply)
     assert "<blockquote>" not in reply.messages[0].text  # nothing is cited
@@ -96,26 +111,34 @@ def test_an_out_of_scope_question_says_so_and_shows_the_main_menu(
     assert kinds(engine) == ["question:out"]
 
 
-@pytest.mark.parametrize(("question", "code", "says"), [
-    ("第三十条", "zh", "本办法共二十一条，没有第30条"),
-    ("Article 99", "en", "The measures have 21 articles; there is no Article 99"),
-])
-def test_an_article_beyond_21_is_not_invented(engine: Engine, question: str, code: str,
-                                             says: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "code", "says"),
+    [
+        ("第三十条", "zh", "本办法共二十一条，没有第30条"),
+        ("Article 99", "en", "The measures have 21 articles; there is no Article 99"),
+    ],
+)
+def test_an_article_beyond_21_is_not_invented(
+    engine: Engine, question: str, code: str, says: str
+) -> None:
     reply = say(engine, question, lang=code)
     assert says in shown(reply)
     assert "<blockquote>" not in reply.messages[0].text and data(reply) == MENU
 
 
-@pytest.mark.parametrize(("question", "code", "says"), [
-    ("   ", "zh", "请输入您的问题"),
-    ("？？？ ！", "zh", "没有读到文字"),
-    ("改名" * 251, "zh", "问题太长了"),
-    ("???", "en", "I found no words there"),
-    ("name " * 101, "en", "That is too long; please ask in a sentence or two"),
-])
-def test_unusable_text_gets_a_hint_and_the_main_menu(engine: Engine, question: str, code: str,
-                                                     says: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "code", "says"),
+    [
+        ("   ", "zh", "请输入您的问题"),
+        ("？？？ ！", "zh", "没有读到文字"),
+        ("改名" * 251, "zh", "问题太长了"),
+        ("???", "en", "I found no words there"),
+        ("name " * 101, "en", "That is too long; please ask in a sentence or two"),
+    ],
+)
+def test_unusable_text_gets_a_hint_and_the_main_menu(
+    engine: Engine, question: str, code: str, says: str
+) -> None:
     reply = say(engine, question, lang=code)
     assert says in shown(reply)
     assert data(reply) == MENU

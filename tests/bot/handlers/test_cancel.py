@@ -18,10 +18,10 @@ def test_cancel_leaves_a_flow(engine: Engine) -> None:
     assert engine.chats.load(1).flow is None
 
 
-@pytest.mark.parametrize(("code", "says"), [("zh", "当前没有进行中的流程。"),
-                                            ("en", "There is no flow to leave.")])
-def test_outside_any_flow_there_is_nothing_to_leave(engine: Engine, code: str,
-                                                    says: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "says"), [("zh", "当前没有进行中的流程。"), ("en", "There is no flow to leave.")]
+)
+def test_outside_any_flow_there_is_nothing_to_leave(engine: Engine, code: str, says: str) -> None:
     reply = say(engine, "/cancel", lang=code)
     assert shown(reply) == says
     assert data(reply) == MENU
@@ -29,14 +29,18 @@ def test_outside_any_flow_there_is_nothing_to_leave(engine: Engine, code: str,
     assert shown(say(engine, "/cancel", lang=code)) == says  # and again
 
 
-@pytest.mark.parametrize(("start", "flow", "asks"), [
-    ("/prescreen", "prescreen", "第1题"),
-    ("/score", "score", "1/21"),
-    ("/remind", "remind", "请输入单位名称"),
-    ("/forget", "forget", "确认删除本聊天"),
-])
-def test_inside_a_flow_cancel_leaves_it_and_its_buttons_expire(engine: Engine, start: str,
-                                                               flow: str, asks: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "flow", "asks"),
+    [
+        ("/prescreen", "prescreen", "第1题"),
+        ("/score", "score", "1/21"),
+        ("/remind", "remind", "请输入单位名称"),
+        ("/forget", "forget", "确认删除本聊天"),
+    ],
+)
+def test_inside_a_flow_cancel_leaves_it_and_its_buttons_expire(
+    engine: Engine, start: str, flow: str, asks: str
+) -> None:
     step = say(engine, start)
     assert asks in shown(step) and engine.chats.load(1).flow == flow
     reply = say(engine, "/cancel")
@@ -64,8 +68,7 @@ def test_a_flow_started_from_the_menu_is_cancelled_too(engine: Engine) -> None:
     assert tap(engine, data(step)[0]).notice == EXPIRED
 
 
-def test_after_cancelling_the_score_it_starts_again_from_the_first_question(
-        engine: Engine) -> None:
+def test_after_cancelling_the_score_it_starts_again_from_the_first_question(engine: Engine) -> None:
     say(engine, "/score")
     second = say(engine, "1.6 1.0")
     assert "2/21" in shown(second)

@@ -18,8 +18,10 @@ TABLES = ("chats", "activity", "units", "deadlines", "reminders", "blocked_chats
 def rows(engine: Engine, chat: int) -> dict[str, int]:
     """How many rows each table holds about ``chat``."""
     db = engine.services.db
-    return {table: db.execute(f"select count(*) from {table} where chat_id = ?",
-                              [chat]).fetchone()[0] for table in TABLES}
+    return {
+        table: db.execute(f"select count(*) from {table} where chat_id = ?", [chat]).fetchone()[0]
+        for table in TABLES
+    }
 
 
 def store_of(engine: Engine) -> ReminderStore:
@@ -45,8 +47,9 @@ def test_forget_asks_first_and_deletes_nothing_yet(engine: Engine) -> None:
     assert (yes.label, yes.data) == ("Yes, delete", f"d:{nonce}:yes")
     assert (no.label, no.data) == ("No, keep", f"d:{nonce}:no")
     after = rows(engine, 1)
-    assert {t: after[t] for t in TABLES if t != "activity"} == \
-        {t: before[t] for t in TABLES if t != "activity"}
+    assert {t: after[t] for t in TABLES if t != "activity"} == {
+        t: before[t] for t in TABLES if t != "activity"
+    }
 
 
 def test_the_confirmation_in_chinese(engine: Engine) -> None:
@@ -60,8 +63,10 @@ def test_forget_deletes_everything_after_confirmation(engine: Engine) -> None:
     say(engine, "/lang en")
     say(engine, "第十一条")
     yes = labels(say(engine, "/forget"))["Yes, delete"]
-    assert engine.services.db.execute(
-        "select count(*) from activity where chat_id = 1").fetchone()[0] > 0
+    assert (
+        engine.services.db.execute("select count(*) from activity where chat_id = 1").fetchone()[0]
+        > 0
+    )
     done = tap(engine, yes)
     assert "deleted" in done.messages[0].text
     db = engine.services.db
@@ -90,8 +95,9 @@ def test_after_forgetting_the_chat_is_new(engine: Engine) -> None:
     assert kinds(engine) == ["command:start", "command:reminders"]  # a fresh log
 
 
-@pytest.mark.parametrize(("code", "says"), [("zh", "好的，数据保持不变。"),
-                                            ("en", "OK, nothing was deleted.")])
+@pytest.mark.parametrize(
+    ("code", "says"), [("zh", "好的，数据保持不变。"), ("en", "OK, nothing was deleted.")]
+)
 def test_no_keeps_everything(engine: Engine, code: str, says: str) -> None:
     make_history(engine, 1)
     if code == "zh":
@@ -102,8 +108,9 @@ def test_no_keeps_everything(engine: Engine, code: str, says: str) -> None:
     assert len(data(kept)) == 4 and data(kept)[0] == "m:qa"  # the main menu
     after = rows(engine, 1)
     assert after["activity"] > before["activity"]  # /forget itself was logged
-    assert {t: after[t] for t in TABLES if t != "activity"} == \
-        {t: before[t] for t in TABLES if t != "activity"}
+    assert {t: after[t] for t in TABLES if t != "activity"} == {
+        t: before[t] for t in TABLES if t != "activity"
+    }
     assert engine.chats.load(1).lang == code and engine.chats.load(1).flow is None
     assert len(store_of(engine).list_units(1)) == 1
 
@@ -118,8 +125,9 @@ def test_another_chat_cannot_use_the_confirmation_buttons(engine: Engine) -> Non
         assert tap(engine, button, chat=2).notice == "This menu has expired"
         assert tap(engine, button, chat=3).notice == "这个菜单已过期"
     assert rows(engine, 1) == before[1]
-    assert {t: n for t, n in rows(engine, 2).items() if t != "activity"} == \
-        {t: n for t, n in before[2].items() if t != "activity"}
+    assert {t: n for t, n in rows(engine, 2).items() if t != "activity"} == {
+        t: n for t, n in before[2].items() if t != "activity"
+    }
     assert engine.chats.load(1).flow == "forget" and engine.chats.load(2).flow == "forget"
     assert shown(tap(engine, yes, chat=1)).startswith("Everything about this chat")
     assert rows(engine, 1) == dict.fromkeys(TABLES, 0) and rows(engine, 2)["units"] == 1

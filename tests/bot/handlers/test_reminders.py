@@ -27,23 +27,33 @@ def store_of(engine: Engine) -> ReminderStore:
     return engine.services.extras["reminders"]  # type: ignore[no-any-return]
 
 
-def enrol(engine: Engine, name: str, chat: int = 1, event: str = "rename",
-          day: date = date(2026, 3, 1)) -> int:
+def enrol(
+    engine: Engine, name: str, chat: int = 1, event: str = "rename", day: date = date(2026, 3, 1)
+) -> int:
     return store_of(engine).enrol(chat, name, None, event, day, NOW)
 
 
 def left(engine: Engine, unit_id: int) -> dict[str, int]:
     """Rows still stored for a unit, per table."""
     db = engine.services.db
-    return {"units": db.execute("select count(*) from units where id = ?", [unit_id]).fetchone()[0],
-            **{table: db.execute(f"select count(*) from {table} where unit_id = ?",
-                                 [unit_id]).fetchone()[0] for table in ("deadlines", "reminders")}}
+    return {
+        "units": db.execute("select count(*) from units where id = ?", [unit_id]).fetchone()[0],
+        **{
+            table: db.execute(
+                f"select count(*) from {table} where unit_id = ?", [unit_id]
+            ).fetchone()[0]
+            for table in ("deadlines", "reminders")
+        },
+    }
 
 
-@pytest.mark.parametrize(("code", "says"), [
-    ("zh", "本对话还没有登记单位。发送 /remind 登记。"),
-    ("en", "This chat follows no units yet. Send /remind to enrol one."),
-])
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("zh", "本对话还没有登记单位。发送 /remind 登记。"),
+        ("en", "This chat follows no units yet. Send /remind to enrol one."),
+    ],
+)
 def test_an_empty_list_says_how_to_enrol(engine: Engine, code: str, says: str) -> None:
     reply = say(engine, "/reminders", lang=code)
     assert shown(reply) == says
@@ -63,12 +73,13 @@ def test_enrolled_through_the_flow_then_listed(engine: Engine) -> None:
     text = shown(listing)
     assert "本对话登记的单位（1）" in text and "1. 北京甲厂" in text
     assert "更名，2026-03-01" in text and "申请名称变更：2026-03-31，第十四条" in text
-    assert labels(listing) == {"📅 1. 申请名称变更": f"r:ics:{unit.deadlines[0].id}",
-                               "🗑 删除 1. 北京甲厂": f"r:del:{unit.id}"}
+    assert labels(listing) == {
+        "📅 1. 申请名称变更": f"r:ics:{unit.deadlines[0].id}",
+        "🗑 删除 1. 北京甲厂": f"r:del:{unit.id}",
+    }
 
 
-def test_each_unit_has_a_calendar_button_per_deadline_and_a_delete_button(
-        engine: Engine) -> None:
+def test_each_unit_has_a_calendar_button_per_deadline_and_a_delete_button(engine: Engine) -> None:
     first = enrol(engine, "北京甲厂")
     second = enrol(engine, "北京乙厂", event="below_grade_3", day=date(2026, 1, 10))
     reply = say(engine, "/reminders")
@@ -146,8 +157,21 @@ def test_another_chats_buttons_are_refused(engine: Engine) -> None:
     assert all(left(engine, theirs).values())
 
 
-@pytest.mark.parametrize("button", ["r:", "r:del", "r:del:", "r:del:x", "r:rm:-1", "r:ics:1.0",
-                                    "r:page:", "r:page:-1", "r:nope:1", "r:del:" + "9" * 13])
+@pytest.mark.parametrize(
+    "button",
+    [
+        "r:",
+        "r:del",
+        "r:del:",
+        "r:del:x",
+        "r:rm:-1",
+        "r:ics:1.0",
+        "r:page:",
+        "r:page:-1",
+        "r:nope:1",
+        "r:del:" + "9" * 13,
+    ],
+)
 def test_malformed_buttons_are_refused(engine: Engine, button: str) -> None:
     enrol(engine, "北京甲厂")
     assert tap(engine, button).notice == FORGED
@@ -179,8 +203,9 @@ def test_names_are_escaped_in_the_list_and_shortened_on_buttons(engine: Engine) 
 
 
 def test_the_list_pages_five_units_at_a_time(engine: Engine) -> None:
-    ids = [enrol(engine, f"单位{n}", event="review_notice", day=date(2026, 6, n))
-           for n in range(1, 8)]
+    ids = [
+        enrol(engine, f"单位{n}", event="review_notice", day=date(2026, 6, n)) for n in range(1, 8)
+    ]
     first = say(engine, "/reminders")
     assert "本对话登记的单位（7）" in shown(first) and "第 1/2 页" in shown(first)
     assert "5. 单位5" in shown(first) and "单位6" not in shown(first)

@@ -12,8 +12,18 @@ from tests.support.conversation import data, kinds, labels, say, shown, tap
 
 MENU_ZH = {"问答": "m:qa", "申报预审": "m:ps", "快速评分": "m:sc", "期限提醒": "m:rm"}
 MENU_EN = {"Ask": "m:qa", "Can we apply?": "m:ps", "Quick score": "m:sc", "Deadlines": "m:rm"}
-PUBLIC = {"start", "help", "article", "lang", "cancel", "forget", "reminders", "prescreen",
-          "score", "remind"}
+PUBLIC = {
+    "start",
+    "help",
+    "article",
+    "lang",
+    "cancel",
+    "forget",
+    "reminders",
+    "prescreen",
+    "score",
+    "remind",
+}
 LISTED = re.compile(r"^/(\w+) — (.+)$", re.MULTILINE)
 
 
@@ -26,8 +36,7 @@ def test_start_shows_the_main_menu(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("code", [None, "", "zh", "zh-hans", "zh-TW", "de", "ru", "ja"])
-def test_start_is_in_chinese_unless_telegram_says_english(engine: Engine,
-                                                          code: str | None) -> None:
+def test_start_is_in_chinese_unless_telegram_says_english(engine: Engine, code: str | None) -> None:
     reply = say(engine, "/start", lang=code)
     assert "您好！我是绿色制造单位助手" in shown(reply)
     assert labels(reply) == MENU_ZH
@@ -49,8 +58,9 @@ def test_the_welcome_names_only_commands_that_exist(engine: Engine, code: str) -
 
 
 @pytest.mark.parametrize(("code", "heading"), [("zh", "使用说明"), ("en", "How to use")])
-def test_help_lists_every_public_command_with_its_description(engine: Engine, code: Lang,
-                                                              heading: str) -> None:
+def test_help_lists_every_public_command_with_its_description(
+    engine: Engine, code: Lang, heading: str
+) -> None:
     reply = say(engine, "/help", lang=code)
     text = shown(reply)
     assert text.startswith(heading)
@@ -70,29 +80,39 @@ def test_help_hides_the_administrators_commands_even_from_them(engine: Engine) -
 
 def test_help_examples_are_references_the_bot_understands(engine: Engine) -> None:
     """The references /help suggests typing, typed as questions, each quote what they name."""
-    for typed, heading in [("第十一条", "【第十一条】"), ("11条", "【第十一条】"),
-                           ("第十一条第六项", "【第十一条第（六）项】"),
-                           ("ind-14", "【附表指标14】")]:
+    for typed, heading in [
+        ("第十一条", "【第十一条】"),
+        ("11条", "【第十一条】"),
+        ("第十一条第六项", "【第十一条第（六）项】"),
+        ("ind-14", "【附表指标14】"),
+    ]:
         assert f"“{typed}”" in shown(say(engine, "/help"))
         assert shown(say(engine, typed)).startswith(heading), typed
-    for typed, heading in [("Article 11", "[Article 11]"), ("Art 11(6)", "[Article 11(6)]"),
-                           ("ind-14", "[Indicator 14]")]:
+    for typed, heading in [
+        ("Article 11", "[Article 11]"),
+        ("Art 11(6)", "[Article 11(6)]"),
+        ("ind-14", "[Indicator 14]"),
+    ]:
         assert f'"{typed}"' in shown(say(engine, "/help", lang="en"))
         assert shown(say(engine, typed, lang="en")).startswith(heading), typed
 
 
-@pytest.mark.parametrize(("code", "menu", "flow", "expected"), [
-    ("zh", "m:qa", None, "请直接输入您的问题"),
-    ("zh", "m:ps", "prescreen", "第1题"),
-    ("zh", "m:sc", "score", "1/21"),
-    ("zh", "m:rm", "remind", "请输入单位名称"),
-    ("en", "m:qa", None, "Type your question"),
-    ("en", "m:ps", "prescreen", "Question 1."),
-    ("en", "m:sc", "score", "1/21"),
-    ("en", "m:rm", "remind", "Please type the unit's name"),
-])
-def test_each_menu_button_leads_to_its_feature(engine: Engine, code: str, menu: str,
-                                               flow: str | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "menu", "flow", "expected"),
+    [
+        ("zh", "m:qa", None, "请直接输入您的问题"),
+        ("zh", "m:ps", "prescreen", "第1题"),
+        ("zh", "m:sc", "score", "1/21"),
+        ("zh", "m:rm", "remind", "请输入单位名称"),
+        ("en", "m:qa", None, "Type your question"),
+        ("en", "m:ps", "prescreen", "Question 1."),
+        ("en", "m:sc", "score", "1/21"),
+        ("en", "m:rm", "remind", "Please type the unit's name"),
+    ],
+)
+def test_each_menu_button_leads_to_its_feature(
+    engine: Engine, code: str, menu: str, flow: str | None, expected: str
+) -> None:
     assert menu in data(say(engine, "/start", lang=code))
     reply = tap(engine, menu, lang=code)
     assert expected in shown(reply)

@@ -81,9 +81,7 @@ async def test_reminder_whose_deadline_passed_while_down_is_not_sent(
     assert sender.sent == []
 
 
-async def test_no_duplicates_across_a_clean_restart(
-    tmp_path: Path, clock: ManualClock
-) -> None:
+async def test_no_duplicates_across_a_clean_restart(tmp_path: Path, clock: ManualClock) -> None:
     path = tmp_path / "greenbot.sqlite3"
     store = ReminderStore(path)
     for chat in range(1, 6):
@@ -269,9 +267,7 @@ async def test_chat_blocked_deactivates_that_chat_only(
     assert stats.blocked == 1
     assert [m.chat_id for m in sender.sent] == [2]
     assert store.is_blocked(1)
-    rows = store.db.execute(
-        "SELECT DISTINCT status FROM reminders WHERE chat_id = 1"
-    ).fetchall()
+    rows = store.db.execute("SELECT DISTINCT status FROM reminders WHERE chat_id = 1").fetchall()
     assert rows == [("inactive",)]
     clock.set(at("2026-12-30 09:00"))
     await run_once(store, sender, clock)
@@ -317,9 +313,7 @@ async def test_rate_limits_hold_on_the_clock(
     stats = await run_once(store, sender, clock, batch_size=50)
     assert stats.sent == 126
     times = sorted(m.at for m in sender.sent)
-    window = max(
-        sum(1 for t in times if first <= t < first + 1.0) for first in times
-    )
+    window = max(sum(1 for t in times if first <= t < first + 1.0) for first in times)
     assert window == 30  # as fast as allowed, never faster
     busy = [m.at for m in sender.to(999)]
     assert min(b - a for a, b in pairwise(busy)) >= 1.0
@@ -353,7 +347,10 @@ async def test_run_forever_sends_at_nine_beijing(
     assert [m.at for m in sender.sent] == [
         at(moment).timestamp()
         for moment in (
-            "2026-05-31 09:00", "2026-06-23 09:00", "2026-06-29 09:00", "2026-06-30 09:00"
+            "2026-05-31 09:00",
+            "2026-06-23 09:00",
+            "2026-06-29 09:00",
+            "2026-06-30 09:00",
         )
     ]
     assert "就是今天" in sender.sent[-1].html

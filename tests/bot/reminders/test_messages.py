@@ -26,7 +26,12 @@ NOW = at("2026-03-05 10:00")
 
 def test_article_numbers() -> None:
     assert [zh_number(n) for n in (1, 10, 11, 14, 20, 21)] == [
-        "一", "十", "十一", "十四", "二十", "二十一"
+        "一",
+        "十",
+        "十一",
+        "十四",
+        "二十",
+        "二十一",
     ]
     assert article_label("art-16") == "第十六条"
     assert article_label("art-13.2", "en") == "Art. 13"
@@ -36,8 +41,12 @@ def test_article_numbers() -> None:
 def test_preview_lists_deadlines_and_schedule(lang: str) -> None:
     deadlines = deadlines_for("rename", date(2026, 3, 1))
     text = render_preview(
-        "北京<甲>厂", "91350100M000100Y43", Event.RENAME, date(2026, 3, 1),
-        plan_all(deadlines, NOW), lang,  # type: ignore[arg-type]
+        "北京<甲>厂",
+        "91350100M000100Y43",
+        Event.RENAME,
+        date(2026, 3, 1),
+        plan_all(deadlines, NOW),
+        lang,  # type: ignore[arg-type]
     )
     parsed = parse_html(text)
     assert "北京<甲>厂" in parsed.text

@@ -49,7 +49,9 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], db_path: Path, tmp_pat
 
 
 def test_sending_needs_a_bot_token(
-    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here

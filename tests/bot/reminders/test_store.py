@@ -27,11 +27,16 @@ def test_enrol_stores_unit_deadlines_and_plan(store: ReminderStore) -> None:
     unit_id = store.enrol(1, "北京某某科技有限公司", CODE, "below_grade_3", date(2026, 1, 10), NOW)
     [unit] = store.list_units(1)
     assert (unit.id, unit.name, unit.credit_code, unit.date) == (
-        unit_id, "北京某某科技有限公司", CODE, date(2026, 1, 10)
+        unit_id,
+        "北京某某科技有限公司",
+        CODE,
+        date(2026, 1, 10),
     )
     assert [d.kind for d in unit.deadlines] == [Kind.GREEN_DIAGNOSIS, Kind.RETROFIT, Kind.REGRADE]
     assert [d.due for d in unit.deadlines] == [
-        date(2027, 1, 10), date(2028, 1, 10), date(2029, 1, 10)
+        date(2027, 1, 10),
+        date(2028, 1, 10),
+        date(2029, 1, 10),
     ]
     assert all(d.reminders_left == 4 for d in unit.deadlines)
     assert unit.deadlines[0].next_reminder_at == at("2026-12-11 09:00")

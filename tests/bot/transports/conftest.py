@@ -24,8 +24,9 @@ def tg() -> Iterator[FakeTelegram]:
 
 
 @contextlib.asynccontextmanager
-async def running(engine_name: str, tg: FakeTelegram, db_path: Path | str,
-                  admins: frozenset[int] = frozenset()) -> AsyncIterator[Engine]:
+async def running(
+    engine_name: str, tg: FakeTelegram, db_path: Path | str, admins: frozenset[int] = frozenset()
+) -> AsyncIterator[Engine]:
     """Serve with ``engine_name`` on this loop until the block ends."""
     engine = build_engine(str(db_path), admins)
     if engine_name == "aiogram":
@@ -33,11 +34,13 @@ async def running(engine_name: str, tg: FakeTelegram, db_path: Path | str,
     else:
         from bot.transports.ptb_runner import run_polling
     stop = asyncio.Event()
-    task = asyncio.create_task(run_polling(engine, TOKEN, tg.base_url, stop=stop,
-                                           polling_timeout=1))
+    task = asyncio.create_task(
+        run_polling(engine, TOKEN, tg.base_url, stop=stop, polling_timeout=1)
+    )
     try:
-        await tg.await_for(lambda t: any(c.method.lower() == "getupdates" for c in t.calls),
-                           timeout=10)
+        await tg.await_for(
+            lambda t: any(c.method.lower() == "getupdates" for c in t.calls), timeout=10
+        )
         yield engine
     finally:
         stop.set()

@@ -36,13 +36,19 @@ async def test_a_message_goes_as_one_json_body(tg: FakeTelegram, port: AiogramPo
     assert call.params["parse_mode"] == "HTML"  # aiogram's default still applies
     sent = tg.sent(CHAT)[-1]
     assert (sent.message_id, sent.text) == (message_id, text)
-    assert sent.reply_markup == {"inline_keyboard": [
-        [{"text": "第十一条", "callback_data": "a:art-11"},
-         {"text": "第十五条", "callback_data": "a:art-15"}]]}
+    assert sent.reply_markup == {
+        "inline_keyboard": [
+            [
+                {"text": "第十一条", "callback_data": "a:art-11"},
+                {"text": "第十五条", "callback_data": "a:art-15"},
+            ]
+        ]
+    }
 
 
-async def test_an_edit_and_a_callback_answer_go_as_json(tg: FakeTelegram,
-                                                        port: AiogramPort) -> None:
+async def test_an_edit_and_a_callback_answer_go_as_json(
+    tg: FakeTelegram, port: AiogramPort
+) -> None:
     message_id = await port.send_message(CHAT, "旧", ())
     await port.edit_message(CHAT, message_id, "新", KEYBOARD)
     assert tg.sent(CHAT)[-1].text == "新"
@@ -51,18 +57,24 @@ async def test_an_edit_and_a_callback_answer_go_as_json(tg: FakeTelegram,
 
 
 async def test_an_upload_still_goes_as_multipart(tg: FakeTelegram, port: AiogramPort) -> None:
-    await port.send_document(CHAT, "deadlines.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
-                             "期限")
+    await port.send_document(CHAT, "deadlines.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "期限")
     call = next(c for c in tg.calls if c.method == "sendDocument")
     assert call.body_type == "multipart/form-data"
     assert tg.sent(CHAT)[-1].text == "期限"
 
 
-@pytest.mark.parametrize(("status", "error"), [
-    (429, RetryAfter), (403, ChatBlocked), (500, TransientError), (400, PermanentError),
-])
-async def test_errors_are_mapped_as_aiogram_maps_them(tg: FakeTelegram, port: AiogramPort,
-                                                      status: int, error: type) -> None:
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (429, RetryAfter),
+        (403, ChatBlocked),
+        (500, TransientError),
+        (400, PermanentError),
+    ],
+)
+async def test_errors_are_mapped_as_aiogram_maps_them(
+    tg: FakeTelegram, port: AiogramPort, status: int, error: type
+) -> None:
     tg.fail("sendMessage", status, retry_after=3 if status == 429 else None)
     with pytest.raises(error) as raised:
         await port.send_message(CHAT, "你好", ())

@@ -17,8 +17,9 @@ def buttons(record: SentRecord) -> dict[str, str]:
     return dict(FakeTelegram.buttons(record))
 
 
-async def test_start_menu_question_article_cancel(engine_name: str, tg: FakeTelegram,
-                                                  tmp_path: Path) -> None:
+async def test_start_menu_question_article_cancel(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
         tg.send_text(42, 42, "/start")
         [welcome] = await tg.await_sent(42, 1)
@@ -50,8 +51,9 @@ async def test_start_menu_question_article_cancel(engine_name: str, tg: FakeTele
         assert any(c["command"] == "article" for c in tg.commands[("default", "en")])
 
 
-async def test_restart_mid_flow_then_expired_button(engine_name: str, tg: FakeTelegram,
-                                                    tmp_path: Path) -> None:
+async def test_restart_mid_flow_then_expired_button(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     db = tmp_path / "bot.sqlite3"
     async with running(engine_name, tg, db):
         tg.send_text(7, 7, "/forget")
@@ -72,8 +74,9 @@ async def test_restart_mid_flow_then_expired_button(engine_name: str, tg: FakeTe
         assert "这个菜单已过期" in notices
 
 
-async def test_forged_button_gets_an_error_reply(engine_name: str, tg: FakeTelegram,
-                                                 tmp_path: Path) -> None:
+async def test_forged_button_gets_an_error_reply(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
         tg.send_text(8, 8, "/start")
         [welcome] = await tg.await_sent(8, 1)
@@ -84,8 +87,9 @@ async def test_forged_button_gets_an_error_reply(engine_name: str, tg: FakeTeleg
         await tg.await_for(lambda t: len(t.answered_callbacks) >= 4)
 
 
-async def test_429_waits_and_403_stops_sending(engine_name: str, tg: FakeTelegram,
-                                               tmp_path: Path) -> None:
+async def test_429_waits_and_403_stops_sending(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     async with running(engine_name, tg, tmp_path / "bot.sqlite3") as engine:
         tg.fail("sendMessage", 429, retry_after=1, chat_id=11)
         tg.send_text(11, 11, "第十一条")
@@ -109,23 +113,24 @@ async def test_429_waits_and_403_stops_sending(engine_name: str, tg: FakeTelegra
         assert "/article" in (help_.text or "")
 
 
-async def test_two_users_at_once_without_cross_talk(engine_name: str, tg: FakeTelegram,
-                                                    tmp_path: Path) -> None:
+async def test_two_users_at_once_without_cross_talk(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
         for _ in range(3):
             tg.send_text(21, 21, "第十四条")
             tg.send_text(22, 22, "第十八条")
         first = await tg.await_sent(21, 3)
         second = await tg.await_sent(22, 3)
-        assert all("第十四条" in (r.text or "") and "第十八条" not in (r.text or "")
-                   for r in first)
-        assert all("第十八条" in (r.text or "") and "第十四条" not in (r.text or "")
-                   for r in second)
+        assert all("第十四条" in (r.text or "") and "第十八条" not in (r.text or "") for r in first)
+        assert all(
+            "第十八条" in (r.text or "") and "第十四条" not in (r.text or "") for r in second
+        )
 
 
-async def test_refused_set_my_commands_does_not_stop_the_bot(engine_name: str,
-                                                             tg: FakeTelegram,
-                                                             tmp_path: Path) -> None:
+async def test_refused_set_my_commands_does_not_stop_the_bot(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     tg.refuse_method("setMyCommands")
     async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
         tg.send_text(31, 31, "/start")
@@ -133,9 +138,9 @@ async def test_refused_set_my_commands_does_not_stop_the_bot(engine_name: str,
         assert welcome.text
 
 
-async def test_long_message_is_split_with_keyboard_on_last_part(engine_name: str,
-                                                                tg: FakeTelegram,
-                                                                tmp_path: Path) -> None:
+async def test_long_message_is_split_with_keyboard_on_last_part(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
     from bot.engine import Outgoing, Reply
 
     async with running(engine_name, tg, tmp_path / "bot.sqlite3") as engine:

@@ -30,24 +30,53 @@ def test_webhook_serves_an_update(tg: FakeTelegram, tmp_path: Path) -> None:
     port = free_port()
     public = "https://bot.example.org/telegram/hook"  # what Telegram is told (behind a proxy)
     hook = f"http://127.0.0.1:{port}/telegram/hook"  # where the proxy forwards to
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE": tg.base_url, "GREENBOT_DB": str(tmp_path / "w.sqlite3")}
-    bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--webhook", public, "--listen",
-                            f"127.0.0.1:{port}", "--no-reminders"], env=env, cwd=tmp_path,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE": tg.base_url,
+        "GREENBOT_DB": str(tmp_path / "w.sqlite3"),
+    }
+    bot = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--webhook",
+            public,
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--no-reminders",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        tg.wait_for(lambda t: any(c.method.lower() == "setwebhook" for c in t.calls) or None,
-                    timeout=30)
+        tg.wait_for(
+            lambda t: any(c.method.lower() == "setwebhook" for c in t.calls) or None, timeout=30
+        )
         tg.register_chat(77)
-        update = {"update_id": 1, "message": {
-            "message_id": 1, "date": int(time.time()), "text": "第十四条",
-            "chat": {"id": 77, "type": "private", "first_name": "T"},
-            "from": {"id": 77, "is_bot": False, "first_name": "T", "language_code": "zh"}}}
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "text": "第十四条",
+                "chat": {"id": 77, "type": "private", "first_name": "T"},
+                "from": {"id": 77, "is_bot": False, "first_name": "T", "language_code": "zh"},
+            },
+        }
         deadline = time.time() + 20
         while True:  # the listener may need a moment after setWebhook
             try:
-                request = urllib.request.Request(hook, data=json.dumps(update).encode(),
-                                                 headers={"Content-Type": "application/json"})
+                request = urllib.request.Request(
+                    hook,
+                    data=json.dumps(update).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
                 urllib.request.urlopen(request, timeout=5).close()
                 break
             except OSError:
