@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.dialogs.asides import is_measures_question
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
 from bot.dialogs.score import ScoreDialog
@@ -81,4 +82,4 @@ def build_engine(db_path: str, admins: frozenset[int] = frozenset()) -> Engine:
     services.extras["reminders"] = ReminderStore(db)
     # Set after an enrolment plans a reminder for "now", so the loop sends it at once.
     services.extras["reminders_wake"] = asyncio.Event()
-    return Engine(services, routers(), dialogs())
+    return Engine(services, routers(), dialogs(), flow_question=is_measures_question)

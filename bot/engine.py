@@ -10,7 +10,12 @@ Routing, in order:
   menu has expired"); other buttons are ``<prefix>:<payload>`` actions of a router
   (``m:ps`` main menu, ``a:art-11`` show an article); anything else is forged;
 * a command (``/start``, ``/article 11`` …) goes to the router that declared it;
-* other text goes to the flow in progress, or else is a question for the Q&A.
+* other text goes to the flow in progress, or else is a question for the Q&A. Inside a flow,
+  a text that is clearly a question about the measures (``flow_question``) is answered by the
+  Q&A and the pending question asked again, rather than taken as the step's answer.
+
+Starting a flow while another waits for an answer puts the waiting one aside (one at a time,
+``ChatState.paused``) and offers a button back to it (``m:resume``).
 
 Conversation state lives in SQLite (:mod:`bot.storage`), so a restarted bot carries on where
 each user was.
@@ -55,6 +60,9 @@ class Incoming:
 class Button:
     label: str
     data: str
+    # A destructive button (restart, skip, cancel, delete): where buttons are typed rather than
+    # tapped (the console) it takes this word, never a number.
+    word: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.data.encode()) > CALLBACK_DATA_MAX:
@@ -80,6 +88,9 @@ class Outgoing:
     buttons: Keyboard = ()
     edit: bool = False
     attachment: Attachment | None = None
+    # The step asks for a number (a share, a percentage, a level, ratio values): where buttons
+    # are typed as numbers (the console), a bare number is then the answer, not a tap.
+    number_expected: bool = False
 
 
 @dataclass
@@ -125,10 +136,17 @@ class Context:
     def label(self, key: str, **values: Any) -> str:
         return label(key, self.lang, **values)
 
-    def button(self, key_or_text: str, payload: str, *, text: bool = False) -> Button:
-        """A button of the current flow step: valid only until the flow moves on."""
+    def button(
+        self, key_or_text: str, payload: str, *, text: bool = False, word: str | None = None
+    ) -> Button:
+        """A button of the current flow step: valid only until the flow moves on. ``word``
+        (``restart``, ``skip``, ``cancel``, ``delete``) marks it destructive."""
         caption = key_or_text if text else self.label(key_or_text)
-        return Button(caption, f"d:{self.next_nonce}:{payload}")
+        return Button(caption, f"d:{self.next_nonce}:{payload}", self.word(word) if word else None)
+
+    def word(self, name: str) -> str:
+        """The word that taps a destructive button where buttons are typed (``word.<name>``)."""
+        return self.label(f"word.{name}")
 
     def message(self, name: str, buttons: Keyboard = (), **values: Any) -> Outgoing:
         return Outgoing(self.render(name, **values), buttons)
@@ -210,15 +228,39 @@ class Step:
 class Dialog(Protocol):
     """A guided flow (pre-screen, quick score, reminders, confirmations)."""
 
-    name: str  # stored in the chat's state
-    command: str | None  # /prescreen …
-    menu_key: str | None  # main-menu button id (m:<menu_key>) and its label key "menu.<key>"
+    # Read-only, so that a class attribute (``command = "score"``) satisfies them.
+    @property
+    def name(self) -> str: ...  # stored in the chat's state
+
+    @property
+    def command(self) -> str | None: ...  # /prescreen …
+
+    @property
+    def menu_key(self) -> str | None: ...  # main-menu button (m:<menu_key>), label "menu.<key>"
 
     def start(self, ctx: Context, args: str) -> Step: ...
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step: ...
 
     def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step: ...
+
+
+class Resumable(Dialog, Protocol):
+    """A flow that can ask its pending question again: after a question typed in the middle
+    of it has been answered, or when the user comes back to it after putting it aside."""
+
+    def waiting(self, state: dict[str, Any]) -> bool:
+        """Whether ``state`` waits for an answer (not at a result, which ends on any text)."""
+        ...
+
+    def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
+        """The pending question again, with fresh buttons (the old ones expire)."""
+        ...
+
+
+def _resumable(dialog: Dialog | None, state: dict[str, Any]) -> bool:
+    waiting = getattr(dialog, "waiting", None)
+    return callable(waiting) and callable(getattr(dialog, "repeat", None)) and bool(waiting(state))
 
 
 @dataclass
@@ -237,9 +279,15 @@ class Engine:
     """Routes events to features and keeps each chat's state in SQLite."""
 
     def __init__(
-        self, services: Services, routers: Iterable[Router], dialogs: Iterable[Dialog] = ()
+        self,
+        services: Services,
+        routers: Iterable[Router],
+        dialogs: Iterable[Dialog] = (),
+        flow_question: Callable[[str], bool] | None = None,
     ) -> None:
         self.services = services
+        # Decides whether a text typed inside a flow is a question for the Q&A instead.
+        self.flow_question = flow_question
         self.chats = ChatStore(services.db)
         self.routers = list(routers)
         self.dialogs: dict[str, Dialog] = {}
@@ -300,10 +348,11 @@ class Engine:
         self.chats.forget(chat_id)
 
     def leave_flow(self, ctx: Context) -> str | None:
-        """End the flow in progress (if any) and return its name."""
+        """End the flow in progress (if any), and any put aside, and return its name."""
         left = ctx.chat.flow
         if left:
             ctx.log(f"flow:{left}:cancel")
+        self._drop_paused(ctx)
         ctx.chat.flow, ctx.chat.state, ctx.chat.nonce = None, {}, None
         self.save(ctx)
         return left
@@ -313,13 +362,73 @@ class Engine:
             self.chats.save(ctx.chat)
 
     def start_dialog(self, ctx: Context, name: str, args: str = "") -> Messages:
-        """Leave any flow in progress and start ``name``."""
+        """Start ``name``; a flow in progress that waits for an answer is put aside."""
         dialog = self.dialogs[name]
-        if ctx.chat.flow:
-            ctx.log(f"flow:{ctx.chat.flow}:cancel")  # left unfinished for another one
+        notice = self._pause_current(ctx, name)
         ctx.chat.flow, ctx.chat.state = name, {}
         ctx.log(f"flow:{name}:start")
-        return self._apply(ctx, dialog.start(ctx, args))
+        return notice + self._apply(ctx, dialog.start(ctx, args))
+
+    def _pause_current(self, ctx: Context, starting: str) -> Messages:
+        """Before ``starting`` begins: keep the flow in progress aside and say so in one line,
+        with a button back to it. A flow at its result, or restarted, is simply left."""
+        current = ctx.chat.flow
+        if not current:
+            return []
+        if current == starting or not _resumable(self.dialogs.get(current), ctx.chat.state):
+            ctx.log(f"flow:{current}:cancel")  # left unfinished for another one
+            return []
+        self._drop_paused(ctx)  # one flow aside at a time: the older one is given up
+        ctx.chat.paused = {"flow": current, "state": ctx.chat.state}
+        ctx.log(f"flow:{current}:pause")
+        return [self._resume_offer(ctx, "flow_paused.html.j2")]
+
+    def _resume_offer(self, ctx: Context, template: str) -> Outgoing:
+        paused = (ctx.chat.paused or {}).get("flow", "")
+        flow = ctx.label(f"flow.name.{paused}")
+        # A word too: in the console the flow now on screen may be asking for a number.
+        button = Button(
+            ctx.label("flow.resume", flow=flow),
+            "m:resume",
+            ctx.label("flow.resume_word", flow=flow),
+        )
+        return Outgoing(ctx.render(template, flow=flow), keyboard([button]))
+
+    def _drop_paused(self, ctx: Context) -> None:
+        if ctx.chat.paused:
+            ctx.log(f"flow:{ctx.chat.paused.get('flow')}:cancel")
+        ctx.chat.paused = None
+
+    def _resume(self, ctx: Context) -> Reply:
+        """Back to the flow put aside: its pending question again (the current flow, if it
+        waits for an answer, goes aside in its place)."""
+        paused = ctx.chat.paused or {}
+        name, state = paused.get("flow"), paused.get("state")
+        dialog = self.dialogs.get(name or "")
+        if dialog is None or not isinstance(state, dict) or not _resumable(dialog, state):
+            ctx.chat.paused = None
+            self.save(ctx)
+            return self._expired(ctx)
+        ctx.chat.paused = None
+        notice = self._pause_current(ctx, name or "")
+        ctx.chat.flow, ctx.chat.state = name, state
+        ctx.log(f"flow:{name}:resume")
+        step = dialog.repeat(ctx, state)  # type: ignore[attr-defined]
+        return Reply(notice + self._apply(ctx, step))
+
+    def _aside(self, ctx: Context, dialog: Dialog, text: str) -> Messages | None:
+        """A question about the measures typed inside a flow: the Q&A's answer, then the
+        pending question again. None when ``text`` is for the flow itself."""
+        if (
+            self.flow_question is None
+            or self.text_handler is None
+            or not _resumable(dialog, ctx.chat.state)
+            or not self.flow_question(text)
+        ):
+            return None
+        answer = self.text_handler(ctx, text)
+        step = dialog.repeat(ctx, ctx.chat.state)  # type: ignore[attr-defined]
+        return answer + self._apply(ctx, step)
 
     def switch_dialog(self, ctx: Context, name: str, args: str = "") -> Step:
         """From inside a dialog step: end this flow and start ``name`` (the quick score
@@ -364,7 +473,11 @@ class Engine:
             return Reply(self._on_command(ctx, text))
         if ctx.chat.flow in self.dialogs and text:
             dialog = self.dialogs[ctx.chat.flow]
-            return Reply(self._apply(ctx, dialog.on_text(ctx, ctx.chat.state, text[:MAX_TEXT_IN])))
+            text = text[:MAX_TEXT_IN]
+            aside = self._aside(ctx, dialog, text)
+            if aside is not None:
+                return Reply(aside)
+            return Reply(self._apply(ctx, dialog.on_text(ctx, ctx.chat.state, text)))
         if self.text_handler is None:
             return Reply([Outgoing(ctx.render("unknown_command.html.j2"), ctx.main_menu())])
         return Reply(self.text_handler(ctx, incoming.text or ""))
@@ -393,6 +506,8 @@ class Engine:
                     return self._expired(ctx)
                 step = dialog.on_button(ctx, ctx.chat.state, step_payload)
                 return Reply(self._apply(ctx, step))
+            if prefix == "m" and payload == "resume":
+                return self._resume(ctx)
             if prefix == "m":
                 return Reply(self._on_menu(ctx, payload))
             action = self.actions.get(prefix)
@@ -415,6 +530,9 @@ class Engine:
             if ctx.chat.flow:
                 ctx.log(f"flow:{ctx.chat.flow}:{'cancel' if step.cancelled else 'end'}")
             ctx.chat.flow, ctx.chat.state, ctx.chat.nonce = None, {}, None
+            if ctx.chat.paused and not ctx.forgotten:  # this one is over: offer the one aside
+                self.save(ctx)
+                return [*step.messages, self._resume_offer(ctx, "flow_waiting.html.j2")]
         else:
             ctx.chat.state, ctx.chat.nonce = step.state, ctx.next_nonce
         self.save(ctx)

@@ -30,13 +30,14 @@ def open_database(path: str) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "chats" not in db.table_names():
-        db["chats"].create(
+        db.table("chats").create(
             {
                 "chat_id": int,
                 "lang": str,
                 "flow": str,
                 "state": str,
                 "nonce": str,
+                "paused": str,
                 "blocked": int,
                 "created": float,
                 "updated": float,
@@ -45,10 +46,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             not_null={"blocked"},
             defaults={"blocked": 0},
         )
+    elif "paused" not in db.table("chats").columns_dict:  # a database from before flows could pause
+        db.table("chats").add_column("paused", str)
     if "activity" not in db.table_names():
-        db["activity"].create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
-        db["activity"].create_index(["chat_id"])
-        db["activity"].create_index(["kind", "at"])
+        db.table("activity").create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
+        db.table("activity").create_index(["chat_id"])
+        db.table("activity").create_index(["kind", "at"])
 
 
 @dataclass
@@ -61,6 +64,8 @@ class ChatState:
     state: dict[str, Any] = field(default_factory=dict)
     nonce: str | None = None  # ties buttons to the step that sent them
     blocked: bool = False
+    # A flow put aside when another was started: {"flow": name, "state": {...}}, or None.
+    paused: dict[str, Any] | None = None
 
 
 class ChatStore:
@@ -72,26 +77,34 @@ class ChatStore:
     def load(self, chat_id: int) -> ChatState:
         # Once per message: a plain statement (sqlite-utils' query() wraps it in a savepoint).
         row = self.db.conn.execute(
-            "select lang, flow, state, nonce, blocked from chats where chat_id = ?", (chat_id,)
+            "select lang, flow, state, nonce, blocked, paused from chats where chat_id = ?",
+            (chat_id,),
         ).fetchone()
         if row is None:
             return ChatState(chat_id)
-        lang, flow, saved, nonce, blocked = row
+        lang, flow, saved, nonce, blocked, saved_paused = row
         try:
             state = json.loads(saved) if saved else {}
         except ValueError:  # a damaged row must not wedge the chat: start the flow afresh
             state, flow = {}, None
-        return ChatState(chat_id, lang, flow, state, nonce, bool(blocked))
+        try:
+            paused = json.loads(saved_paused) if saved_paused else None
+        except ValueError:
+            paused = None
+        if not (isinstance(paused, dict) and isinstance(paused.get("state"), dict)):
+            paused = None
+        return ChatState(chat_id, lang, flow, state, nonce, bool(blocked), paused)
 
     def save(self, chat: ChatState) -> None:
         now = time.time()
-        self.db["chats"].upsert(
+        self.db.table("chats").upsert(
             {
                 "chat_id": chat.chat_id,
                 "lang": chat.lang,
                 "flow": chat.flow,
                 "state": json.dumps(chat.state, ensure_ascii=False) if chat.flow else None,
                 "nonce": chat.nonce,
+                "paused": json.dumps(chat.paused, ensure_ascii=False) if chat.paused else None,
                 "blocked": int(chat.blocked),
                 "updated": now,
             },

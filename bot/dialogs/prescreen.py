@@ -240,6 +240,12 @@ class PrescreenDialog:
     def start(self, ctx: Context, args: str) -> Step:
         return self._next(ctx, _fresh(parse_args(args, self.today())), intro=True)
 
+    def waiting(self, state: dict[str, Any]) -> bool:
+        return _valid(state) and state.get("q") is not None
+
+    def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
+        return self._next(ctx, state)
+
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         if not _valid(state):
             return self._restart(ctx, state)
@@ -342,7 +348,7 @@ class PrescreenDialog:
             question=label(f"prescreen.q.{name}", ctx.lang),
             kind=question.kind,
         )
-        messages.append(Outgoing(text, buttons))
+        messages.append(Outgoing(text, buttons, number_expected=question.kind == "number"))
         return Step(messages, {**state, "q": name, "offer": offer})
 
     def _question_buttons(
@@ -358,7 +364,7 @@ class PrescreenDialog:
         if can_go_back:
             nav = [
                 ctx.button("prescreen.nav.back", "back"),
-                ctx.button("prescreen.nav.restart", "restart"),
+                ctx.button("prescreen.nav.restart", "restart", word="restart"),
             ]
             offer += ["back", "restart"]
         return keyboard(*_rows(answers), nav), offer
@@ -392,7 +398,7 @@ class PrescreenDialog:
             extra.append(ctx.button("menu.sc", "score"))
             offer.append("score")
         nav = [ctx.button("prescreen.nav.back", "back")] if state["history"] else []
-        nav.append(ctx.button("prescreen.nav.restart", "restart"))
+        nav.append(ctx.button("prescreen.nav.restart", "restart", word="restart"))
         buttons = (*article_buttons(refs, lang), *keyboard(extra, nav))
         estimate = (
             self._estimate(ctx, state)

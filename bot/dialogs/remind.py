@@ -93,6 +93,14 @@ class RemindDialog:
             return self._take_name(ctx, state, args)
         return self._ask(ctx, state)
 
+    def waiting(self, state: dict[str, Any]) -> bool:
+        return state.get("step") in {"name", "code", "event", "date", "preview", "edit"}
+
+    def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
+        if state.get("step") == "preview":
+            return self._preview(ctx, state)
+        return self._ask(ctx, state)
+
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         step = state.get("step")
         if step == "name":
@@ -287,7 +295,7 @@ class RemindDialog:
             [ctx.button("remind.button.confirm", "confirm")],
             [
                 ctx.button("remind.chat.button.edit", "edit"),
-                ctx.button("remind.button.cancel", "cancel"),
+                ctx.button("remind.button.cancel", "cancel", word="cancel"),
             ],
         )
         return Step([Outgoing(text, buttons)], {**state, "step": "preview"})

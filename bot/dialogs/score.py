@@ -113,6 +113,13 @@ class ScoreDialog:
         state = {"v": STATE_VERSION, "at": 0, "answers": {}}
         return Step([self._question(ctx, state, intro=True)], state)
 
+    def waiting(self, state: dict[str, Any]) -> bool:
+        return not state.get("result")
+
+    def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
+        state = self._clean(state)
+        return Step([self._question(ctx, state)], state)
+
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         if state.get("result"):
             return self._to_questions(ctx, text)
@@ -306,7 +313,12 @@ class ScoreDialog:
         elif isinstance(rule, LevelRule):
             values.update(min_level=rule.min_level, top_level=rule.top_level)
         text = ctx.render("score_question.html.j2", **values)
-        return Outgoing(text, self._buttons(ctx, state, indicator), edit=edit)
+        return Outgoing(
+            text,
+            self._buttons(ctx, state, indicator),
+            edit=edit,
+            number_expected=isinstance(rule, PercentRule | RatioRule | LevelRule),
+        )
 
     def _buttons(self, ctx: Context, state: dict[str, Any], indicator: Indicator) -> Keyboard:
         rule = indicator.rule
@@ -321,7 +333,12 @@ class ScoreDialog:
         elif options:  # tiers, levels: two to a row
             buttons = [ctx.button(caption, f"a:{value}", text=True) for value, caption in options]
             rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        rows.append([ctx.button("score.btn.source", "src"), ctx.button("score.btn.skip", "skip")])
+        rows.append(
+            [
+                ctx.button("score.btn.source", "src"),
+                ctx.button("score.btn.skip", "skip", word="skip"),
+            ]
+        )
         if state["at"] > 0 or "value" in state:
             rows.append([ctx.button("score.btn.back", "back")])
         return keyboard(*rows)

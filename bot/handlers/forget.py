@@ -23,7 +23,9 @@ class ForgetDialog:
     menu_key = None
 
     def start(self, ctx: Context, args: str) -> Step:
-        buttons = keyboard([ctx.button("forget.yes", "yes"), ctx.button("forget.no", "no")])
+        buttons = keyboard(
+            [ctx.button("forget.yes", "yes", word="delete"), ctx.button("forget.no", "no")]
+        )
         return Step([Outgoing(ctx.render("forget_confirm.html.j2"), buttons)], {"asked": True})
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:

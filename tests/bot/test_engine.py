@@ -82,15 +82,90 @@ def test_callback_data_limit_is_enforced() -> None:
 
 
 def test_the_activity_log_tells_finished_flows_from_abandoned_ones(engine: Engine) -> None:
-    """/stats counts flows by how they ended: the user's own Cancel, or leaving a flow for
-    another, is a cancel; only a flow that reached its end is an end."""
+    """/stats counts flows by how they ended: the user's own Cancel, or giving up a flow put
+    aside for another, is a cancel; putting one aside is a pause; only a flow that reached its
+    end is an end."""
     say(engine, "/prescreen")
-    say(engine, "/score")  # the pre-screen is left unfinished
-    assert kinds(engine)[-3:] == ["command:score", "flow:prescreen:cancel", "flow:score:start"]
-    reply = say(engine, "/remind")
+    say(engine, "/score")  # the pre-screen is put aside, not ended
+    assert kinds(engine)[-3:] == ["command:score", "flow:prescreen:pause", "flow:score:start"]
+    reply = say(engine, "/remind")  # the score goes aside in its place: the pre-screen is given up
+    assert kinds(engine)[-4:] == [
+        "command:remind",
+        "flow:prescreen:cancel",
+        "flow:score:pause",
+        "flow:remind:start",
+    ]
     tap(engine, labels(reply)["取消"])
     assert kinds(engine)[-1] == "flow:remind:cancel"
     reply = say(engine, "/forget")
     tap(engine, labels(reply)["取消"])
     assert kinds(engine)[-1] == "flow:forget:cancel"
     assert not any(kind.endswith(":end") for kind in kinds(engine))
+
+
+# -- starting a flow while another waits for an answer -----------------------------------------
+
+
+def test_starting_another_flow_puts_the_first_aside_and_offers_it_back(engine: Engine) -> None:
+    reply = say(engine, "/prescreen")
+    reply = tap(engine, labels(reply)["绿色工厂"])
+    reply = tap(engine, labels(reply)["市级名单"])
+    assert "第3题" in reply.messages[-1].text
+    score = say(engine, "/score")
+    notice = score.messages[0].text
+    assert "申报预审还没做完" in notice and len(notice.splitlines()) == 1
+    assert labels(score)["↩ 回到申报预审"] == "m:resume"
+    assert "1/21" in score.messages[-1].text  # the quick score has started
+    assert engine.chats.load(1).flow == "score"
+    # Going back: the pending question, answers kept, fresh buttons; the score goes aside.
+    back = tap(engine, "m:resume")
+    assert "第3题" in back.messages[-1].text
+    assert engine.chats.load(1).state["answers"] == {"unit_type": "factory", "target": "municipal"}
+    assert "快速评分还没做完" in back.messages[0].text
+    assert labels(back)["↩ 回到快速评分"] == "m:resume"
+    assert tap(engine, labels(score)["跳过/不知道"]).notice == "这个菜单已过期"
+    assert "第4题" in tap(engine, labels(back)["不确定"]).messages[-1].text
+
+
+def test_the_flow_aside_is_offered_again_when_the_other_one_ends(engine: Engine) -> None:
+    reply = say(engine, "/prescreen")
+    tap(engine, labels(reply)["绿色工厂"])
+    remind = say(engine, "/remind")
+    ended = tap(engine, labels(remind)["取消"])
+    assert "已退出" in ended.messages[0].text
+    assert "申报预审还没做完" in ended.messages[-1].text
+    assert labels(ended)["↩ 回到申报预审"] == "m:resume"
+    assert "第2题" in tap(engine, "m:resume").messages[-1].text
+
+
+def test_cancel_ends_the_flow_aside_too(engine: Engine) -> None:
+    say(engine, "/prescreen")
+    say(engine, "/score")
+    say(engine, "/cancel")
+    assert engine.chats.load(1).paused is None and engine.chats.load(1).flow is None
+    reply = tap(engine, "m:resume")
+    assert reply.notice == "这个菜单已过期"
+    assert kinds(engine)[-3:] == ["command:cancel", "flow:score:cancel", "flow:prescreen:cancel"]
+
+
+def test_a_flow_at_its_result_or_started_again_is_simply_left(engine: Engine) -> None:
+    say(engine, "/prescreen")
+    reply = say(engine, "/prescreen")  # the same flow again: a fresh start, nothing aside
+    assert "还没做完" not in reply.messages[0].text and engine.chats.load(1).paused is None
+    reply = say(engine, "/forget")  # the pre-screen goes aside …
+    assert "申报预审还没做完" in reply.messages[0].text
+    reply = say(engine, "/score")  # … but a confirmation is no flow to come back to
+    assert "还没做完" not in reply.messages[0].text
+    assert (engine.chats.load(1).paused or {})["flow"] == "prescreen"
+
+
+def test_the_flow_aside_survives_a_restart(tmp_path: Path) -> None:
+    db = str(tmp_path / "state.sqlite3")
+    before = build_engine(db)
+    reply = say(before, "/prescreen")
+    tap(before, labels(reply)["绿色供应链管理企业"])
+    say(before, "/remind")
+    after = build_engine(db)
+    back = tap(after, "m:resume")
+    assert "第2题" in back.messages[-1].text
+    assert after.chats.load(1).flow == "prescreen"

@@ -75,3 +75,31 @@ def test_a_file_database_uses_wal(tmp_path: Path) -> None:
     ChatStore(db).save(ChatState(9, "en"))
     again = ChatStore(sqlite_utils.Database(tmp_path / "bot.sqlite3"))
     assert again.load(9).lang == "en"
+
+
+def test_a_flow_put_aside_round_trips_and_older_files_gain_its_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = sqlite_utils.Database(path)  # the chats table as it was before flows could pause
+    old["chats"].create(
+        {
+            "chat_id": int,
+            "lang": str,
+            "flow": str,
+            "state": str,
+            "nonce": str,
+            "blocked": int,
+            "created": float,
+            "updated": float,
+        },
+        pk="chat_id",
+    )
+    old["chats"].insert({"chat_id": 1, "flow": "score", "state": "{}", "blocked": 0})
+    old.conn.close()
+    store = ChatStore(open_database(str(path)))
+    assert store.load(1) == ChatState(1, None, "score", {}, None)
+    aside = {"flow": "prescreen", "state": {"answers": {"unit_type": "factory"}}}
+    store.save(ChatState(1, None, "score", {"at": 2}, "ab12", paused=aside))
+    assert store.load(1).paused == aside
+    store.db.execute("update chats set paused = 'not json' where chat_id = 1")
+    assert store.load(1).paused is None  # a damaged value is dropped, the flow in progress kept
+    assert store.load(1).flow == "score"
