@@ -74,8 +74,21 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
     return label(f"remind.chat.date.{error.reason}", lang, **error.values)  # type: ignore[arg-type]
 
 
+def delivers_reminders(ctx: Context) -> bool:
+    """False where nothing is sent from (the offline console): reminders are only stored
+    there, and sent by ``greenbot run`` or ``greenbot remind --once`` through Telegram."""
+    return ctx.services.extras.get("delivers_reminders", True) is not False
+
+
+def due_now(next_at: datetime | None, now: datetime, delivers: bool) -> bool:
+    """Whether a reminder is shown as due now rather than at its time: a time already past
+    is never a "next" reminder, and without delivery one planned for this moment waits too."""
+    return next_at is not None and (next_at < now or (not delivers and next_at <= now))
+
+
 def _store(ctx: Context) -> ReminderStore:
-    return ctx.services.extras["reminders"]  # type: ignore[no-any-return]
+    store: ReminderStore = ctx.services.extras["reminders"]
+    return store
 
 
 class RemindDialog:
@@ -221,13 +234,15 @@ class RemindDialog:
 
     def _ask(self, ctx: Context, state: dict[str, Any], error: str | None = None) -> Step:
         step = state["step"]
-        cancel = ctx.button("remind.button.cancel", "cancel")
+        cancel = ctx.button("remind.button.cancel", "cancel", word="cancel")
         if step == "name":
-            text = ctx.render("remind_ask_name.html.j2", error=error)
+            text = ctx.render(
+                "remind_ask_name.html.j2", error=error, delivers=delivers_reminders(ctx)
+            )
             buttons = keyboard([cancel])
         elif step == "code":
             text = ctx.render("remind_ask_code.html.j2", error=error, unit=state["name"])
-            buttons = keyboard([ctx.button("remind.button.skip_code", "skip"), cancel])
+            buttons = keyboard([ctx.button("remind.button.skip_code", "skip", word="skip"), cancel])
         elif step == "event":
             events = [
                 {"value": event.value, "label": ctx.label(f"remind.event.{event.value}")}
@@ -334,6 +349,7 @@ class RemindDialog:
                 "next_at": item.next_reminder_at.strftime("%Y-%m-%d %H:%M")
                 if item.next_reminder_at
                 else None,
+                "due_now": due_now(item.next_reminder_at, now, delivers_reminders(ctx)),
                 "left": item.reminders_left,
             }
             for item in unit.deadlines
@@ -347,6 +363,7 @@ class RemindDialog:
             deadlines=deadlines,
             again=unit_id in known,
             immediate=immediate and unit_id not in known,
+            delivers=delivers_reminders(ctx),
         )
         rows: list[list[Button]] = [
             [Button(ctx.label("remind.button.ics", kind=item["kind_label"]), f"r:ics:{item['id']}")]

@@ -38,7 +38,8 @@ _ID = re.compile(r"\d{1,12}")
 
 
 def _store(ctx: Context) -> ReminderStore:
-    return ctx.services.extras["reminders"]  # type: ignore[no-any-return]
+    store: ReminderStore = ctx.services.extras["reminders"]
+    return store
 
 
 def _id(text: str) -> int:
@@ -66,7 +67,16 @@ def _page(ctx: Context, page: int, note: str = "") -> Outgoing:
     page = min(max(page, 0), pages - 1)
     start = page * PAGE_SIZE
     shown = units[start : start + PAGE_SIZE]
-    text = render_units(shown, ctx.lang, start=start, total=len(units))
+    from bot.dialogs.remind import delivers_reminders, now_of
+
+    text = render_units(
+        shown,
+        ctx.lang,
+        start=start,
+        total=len(units),
+        now=now_of(ctx),
+        delivers=delivers_reminders(ctx),
+    )
     if pages > 1:
         text += "\n\n" + html.escape(ctx.label("remind.chat.page", page=page + 1, pages=pages))
     if note:
@@ -140,7 +150,11 @@ def on_button(ctx: Context, payload: str) -> Messages:
         )
         buttons = keyboard(
             [
-                Button(ctx.label("remind.chat.button.delete_yes"), f"r:rm:{unit.id}"),
+                Button(
+                    ctx.label("remind.chat.button.delete_yes"),
+                    f"r:rm:{unit.id}",
+                    ctx.word("delete"),
+                ),
                 Button(
                     ctx.label("remind.chat.button.delete_no"), f"r:page:{_page_of(ctx, unit.id)}"
                 ),

@@ -130,10 +130,19 @@ def render_preview(
 
 
 def render_units(
-    units: list[UnitView], lang: Lang = "zh", *, start: int = 0, total: int | None = None
+    units: list[UnitView],
+    lang: Lang = "zh",
+    *,
+    start: int = 0,
+    total: int | None = None,
+    now: datetime | None = None,
+    delivers: bool = True,
 ) -> str:
     """``/reminders``: the chat's units, deadlines and next reminders. For one page of a longer
-    list, ``start`` is how many units come before it and ``total`` how many there are."""
+    list, ``start`` is how many units come before it and ``total`` how many there are.
+
+    A reminder whose time is ``now`` or past is shown as due now, never as a past "next" time;
+    without delivery (``delivers`` false: the console) the list says where reminders go."""
     shown = []
     for unit in units:
         deadlines = []
@@ -144,6 +153,10 @@ def render_units(
                 stored.next_reminder_at.strftime("%Y-%m-%d %H:%M")
                 if stored.next_reminder_at
                 else None
+            )
+            at = stored.next_reminder_at
+            view["due_now"] = (
+                now is not None and at is not None and (at < now or (not delivers and at <= now))
             )
             deadlines.append(view)
         shown.append(
@@ -162,6 +175,7 @@ def render_units(
         units=shown,
         start=start,
         total=len(shown) if total is None else total,
+        delivers=delivers,
     )
 
 

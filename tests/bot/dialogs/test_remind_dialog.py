@@ -433,3 +433,25 @@ def test_in_english(engine: Engine) -> None:
     assert unit.lang == "en"
     ask = tap(engine, button(listing, "🗑"), lang="en")
     assert "Delete “Beijing A Works”" in text(ask)
+
+
+def test_a_reminder_time_gone_by_is_due_now_never_next(engine: Engine, _clock: ManualClock) -> None:
+    enrol(engine)  # the rename of 2026-03-01: the first reminder at once, 10:00
+    _clock.advance(2 * 3600)  # not sent yet (no delivery loop here), two hours later
+    shown = text(say(engine, "/reminders"))
+    assert "下次提醒 2026-03-05 10:00" not in shown
+    assert "提醒现在到期" in shown and "控制台" not in shown
+
+
+def test_without_delivery_the_flow_says_where_reminders_go(engine: Engine) -> None:
+    """Where nothing is sent from (the console), nothing is promised."""
+    engine.services.extras["delivers_reminders"] = False
+    asked = text(say(engine, "/remind"))
+    assert "本对话都会收到提醒" not in asked and "greenbot run" in asked
+    say(engine, "/cancel")
+    done = text(enrol(engine))
+    assert "马上发出" not in done and "下次提醒 2026-03-05 10:00" not in done
+    assert "第一条提醒现在就到期（共 4 次）" in done
+    assert "greenbot run" in done and "greenbot remind --once" in done and "Telegram" in done
+    listing = text(say(engine, "/reminders"))
+    assert "提醒现在到期（控制台不发送）" in listing and "greenbot remind --once" in listing
