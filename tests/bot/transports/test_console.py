@@ -12,7 +12,7 @@ from tests.conftest import Run
 
 def test_scripted_session_in_process(tmp_path: Path) -> None:
     engine = build_engine(str(tmp_path / "c.sqlite3"))
-    script = "/help\n第十五条\n1\n/article 11.6\n/forget\n2\n/quit\n这行不会被读到\n"
+    script = "/help\n第十五条\n1\n/article 11.6\n/forget\n1\n/quit\n这行不会被读到\n"
     out = io.StringIO()
     assert run(engine, io.StringIO(script), out, interactive=False) == 0
     text = out.getvalue()
@@ -20,7 +20,7 @@ def test_scripted_session_in_process(tmp_path: Path) -> None:
     assert "/article" in text  # /help
     assert "两年内不得重新申报" in text  # the question
     assert "（六）失信被执行人；" in text  # /article 11.6
-    assert "数据保持不变" in text  # /forget, then choice 2 (keep)
+    assert "数据保持不变" in text  # /forget, then choice 1 (keep: "delete" takes its word)
     assert "这行不会被读到" not in text
     assert "<b>" not in text and "&lt;" not in text
 
