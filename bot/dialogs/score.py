@@ -206,18 +206,30 @@ class ScoreDialog:
         tokens = [token for token in _SEPARATORS.split(folded) if token]
         numbers = [_number(token) for token in tokens]
         example = "52 30" if rule.percent else "1.6 1.0"
+        pending: float | None = state.get("value")  # a float: _clean saw to it
         if not 1 <= len(tokens) <= 2:
             raise _Reask(ctx.label("score.error.ratio_format", example=example))
         for token, number in zip(tokens, numbers, strict=True):
-            if number is None:
-                raise _Reask(ctx.label("score.error.number", given=_given(token)))
+            if number is None:  # say what is expected here: both values, or the requirement
+                if pending is None:
+                    problem = ctx.label(
+                        "score.error.ratio_number", given=_given(token), example=example
+                    )
+                else:
+                    sample = "30" if rule.percent else "1.0"
+                    problem = ctx.label(
+                        "score.error.requirement_number", given=_given(token), example=sample
+                    )
+                raise _Reask(problem)
         values = [n for n in numbers if n is not None]
-        pending = state.get("value")
         if len(values) == 1 and pending is None:
             self._check_value(ctx, rule, values[0], requirement=False)
             waiting = {**state, "value": values[0]}
             return Step([self._question(ctx, waiting)], waiting)
-        value, requirement = values if len(values) == 2 else (pending, values[0])
+        if len(values) == 2 or pending is None:  # both at once
+            value, requirement = values
+        else:  # the requirement after the value
+            value, requirement = pending, values[0]
         self._check_value(ctx, rule, value, requirement=False)
         self._check_value(ctx, rule, requirement, requirement=True)
         indicator = indicators()[state["at"]]

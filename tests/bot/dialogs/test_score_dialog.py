@@ -376,3 +376,17 @@ def test_english(engine: Engine) -> None:
     assert reply.messages[1].attachment is not None
     assert reply.messages[1].attachment.caption.startswith("Points against")
     assert not re.search(r"[\u4e00-\u9fff]", summary)  # no Chinese left
+
+
+def test_a_ratio_that_is_not_a_number_asks_for_what_is_expected(engine: Engine) -> None:
+    """The plot ratio wants two values: "abc" is not told to type "a number"."""
+    say(engine, "/score")
+    reply = say(engine, "abc")
+    problem = question(reply).text
+    assert at(reply) == 1 and "“abc”" in problem
+    assert "两个数字" in problem and "1.6 1.0" in problem and "一个数字" not in problem
+    reply = say(engine, "1.6")  # the factory's value: now one number is expected
+    reply = say(engine, "abc")
+    assert "行业的要求值（一个数字）" in question(reply).text
+    reply = say(engine, "abc", lang="en")
+    assert "industry requirement (one number)" in question(reply).text
