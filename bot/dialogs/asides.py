@@ -14,9 +14,9 @@ import unicodedata
 from bot.qa import default_index
 
 # The top hit's score from which the Q&A is sure enough to interrupt a flow. Names and short
-# topic words ("北京绿色制造有限公司", "绿色工厂") reach about 1; real questions about an
-# article 3.5 and more.
-CONFIDENT_SCORE = 3.0
+# topic words ("北京绿色制造有限公司", "绿色工厂") reach about 1; questions about an article
+# about 3 ("我们是否符合申报条件？" 2.8, "失信企业能申报吗？" 3.0) and more.
+CONFIDENT_SCORE = 2.5
 
 _QUESTION_FORM = re.compile(
     r"[?？]\s*$"

@@ -31,6 +31,8 @@ def texts(reply: object) -> str:
         RENAME_QUESTION,
         "被撤销后多久能重新申报？",
         "失信被执行人能申报吗",
+        "失信企业能申报吗？",
+        "我们是否符合申报条件？",
         "园区工业增加值占比怎么算？",
         "How long do we have to report a rename?",
         "can we apply?",
