@@ -348,10 +348,11 @@ class Engine:
         self.chats.forget(chat_id)
 
     def leave_flow(self, ctx: Context) -> str | None:
-        """End the flow in progress (if any), and any put aside, and return its name."""
-        left = ctx.chat.flow
-        if left:
-            ctx.log(f"flow:{left}:cancel")
+        """End the flow in progress (if any), and any put aside, and return the name of the
+        one in progress, else of the one put aside."""
+        left = ctx.chat.flow or (ctx.chat.paused or {}).get("flow")
+        if ctx.chat.flow:
+            ctx.log(f"flow:{ctx.chat.flow}:cancel")
         self._drop_paused(ctx)
         ctx.chat.flow, ctx.chat.state, ctx.chat.nonce = None, {}, None
         self.save(ctx)

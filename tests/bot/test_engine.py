@@ -148,6 +148,15 @@ def test_cancel_ends_the_flow_aside_too(engine: Engine) -> None:
     assert kinds(engine)[-3:] == ["command:cancel", "flow:score:cancel", "flow:prescreen:cancel"]
 
 
+def test_cancel_with_only_a_flow_aside_leaves_it(engine: Engine) -> None:
+    say(engine, "/prescreen")
+    kept = tap(engine, labels(say(engine, "/forget"))["取消"])  # the pre-screen stays aside
+    assert labels(kept)["↩ 回到申报预审"] == "m:resume"
+    assert "已退出当前流程" in say(engine, "/cancel").messages[0].text
+    assert engine.chats.load(1).paused is None
+    assert tap(engine, "m:resume").notice == "这个菜单已过期"
+
+
 def test_a_flow_at_its_result_or_started_again_is_simply_left(engine: Engine) -> None:
     say(engine, "/prescreen")
     reply = say(engine, "/prescreen")  # the same flow again: a fresh start, nothing aside
