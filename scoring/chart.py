@@ -63,8 +63,9 @@ def _title(report: Report, lang: Lang) -> str:
     )
 
 
-def render_png(report: Report, lang: Lang = "zh", dpi: int = 100) -> bytes:
-    """The chart as PNG bytes, labels in ``lang``."""
+def render_png(report: Report, lang: Lang = "zh", dpi: int = 100, width: float = 8.0) -> bytes:
+    """The chart as PNG bytes, labels in ``lang``; ``width`` in inches (the PDF report draws it
+    narrower, so its labels print larger)."""
     from scoring.present import fmt
 
     _quiet_matplotlib()
@@ -81,7 +82,7 @@ def render_png(report: Report, lang: Lang = "zh", dpi: int = 100) -> bytes:
     title = _title(report, lang)
     with warnings.catch_warnings(), matplotlib.rc_context({"font.family": family}):
         warnings.simplefilter("ignore")
-        figure = Figure(figsize=(8, 0.42 * len(rows) + 1.6), dpi=dpi)
+        figure = Figure(figsize=(width, 0.42 * len(rows) + 1.6), dpi=dpi)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         axes.barh(positions, maxima, color=MAX_COLOUR, label=label("score.chart.max", lang))
