@@ -134,9 +134,10 @@ def _prescreen(page: _Page) -> None:
     page.text(content.text("report.target", target=part.target, today=today), size=7.5, colour=GREY)
     page.text(content.text("report.reasons"), size=8.2, after=0.4)
     page.bullets(part.reasons)
-    if part.missing:
-        page.text(content.text("report.missing"), size=8.2, after=0.4)
-        page.bullets(part.missing)
+    if part.missing:  # one paragraph: the questions are short and can be many (up to 20)
+        sep = "；" if content.lang == "zh" else "; "
+        head = content.text("report.missing", n=len(part.missing))
+        page.text(head + sep.join(q.rstrip("？?") for q in part.missing), size=7.6)
 
 
 def _score(page: _Page, chart_png: bytes | None) -> None:
@@ -257,15 +258,18 @@ def render_pdf(content: ReportContent, chart_png: bytes | None = None) -> bytes:
 
     When it runs over one page, it is drawn again with type shrunk in proportion (text that
     wraps shrinks about with the square of the scale, headings and rows linearly), once more a
-    little smaller if needed, never below :data:`SMALLEST`; beyond that it takes two pages."""
-    pdf = _draw(content, chart_png, 1.0)
+    little smaller if needed, never below :data:`SMALLEST`. What does not fit even then (a
+    pre-screen with many open questions) takes two pages in the full size."""
+    first = pdf = _draw(content, chart_png, 1.0)
     scale = 1.0
     for _ in range(2):
         if pdf.page_no() == 1 or scale <= SMALLEST:
             break
         usable = pdf.h - pdf.t_margin - pdf.b_margin
-        scale = max(SMALLEST, scale * (usable / _height_used(pdf)) ** 0.75 * 0.98)
+        scale = max(SMALLEST, scale * (usable / _height_used(pdf)) ** 0.75 * 0.97)
         pdf = _draw(content, chart_png, scale)
+    if pdf.page_no() > 1:  # too long for one page anyway: two pages in the full size
+        pdf = first
     return bytes(pdf.output())
 
 
