@@ -104,3 +104,12 @@ def test_matplotlib_draws_with_the_shipped_font() -> None:
     assert Path(found).resolve() == FONT_PATH
     png = render_png(score(parse_input({"ind-4": 85}, TABLE.indicators)), "zh")
     assert png.startswith(b"\x89PNG")
+
+
+def test_the_chinese_chart_is_not_the_english_one() -> None:
+    # Without a CJK system font the chart used to fall back to the English labels: the zh and
+    # en charts came out the same image.
+    from scoring.chart import render_png
+
+    report = score(parse_input({"ind-4": 85, "ind-20": 3}, TABLE.indicators))
+    assert render_png(report, "zh") != render_png(report, "en")
