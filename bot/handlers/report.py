@@ -223,7 +223,14 @@ class ReportDialog:
         from bot.report.pdf import make_pdf
 
         day = dates.today()
-        content = build(ctx.lang, day, profile=_profile(saved), answers=_answers(saved), unit=unit)
+        content = build(
+            ctx.lang,
+            day,
+            profile=_profile(saved),
+            answers=_answers(saved),
+            unit=unit,
+            in_chat=True,
+        )
         document = Attachment(
             kind="document",
             filename=f"greenbot-report-{day.isoformat()}.pdf",

@@ -90,8 +90,12 @@ def _score(answers: ScoreInput, lang: Lang) -> Score:
     return Score(report, report_context(report, lang))
 
 
-def _steps(prescreen: Prescreen | None, scored: Score | None, lang: Lang) -> list[str]:
+def _steps(
+    prescreen: Prescreen | None, scored: Score | None, lang: Lang, in_chat: bool
+) -> list[str]:
     steps = list(prescreen.result.next_steps(lang)) if prescreen else []
+    if in_chat:  # the advice names the CLI command; in chat the quick score is /score
+        steps = [step.replace("greenbot score", "/score") for step in steps]
     if scored is not None:
         steps += [
             label("report.gain", lang, step=gain["step"], number=gain["number"])
@@ -121,6 +125,7 @@ def build(
     profile: Profile | None = None,
     answers: ScoreInput | None = None,
     unit: str | None = None,
+    in_chat: bool = False,
 ) -> ReportContent:
     """The report for what is known; raises ValueError when there is nothing to report."""
     if profile is None and answers is None:
@@ -135,7 +140,7 @@ def build(
         unit_replaced=replaced,
         prescreen=prescreen,
         score=scored,
-        steps=_steps(prescreen, scored, lang),
+        steps=_steps(prescreen, scored, lang, in_chat),
         deadlines=_deadlines(prescreen, scored, lang),
         source=render("source_line.txt.j2", lang, **source_context(lang)),
     )

@@ -113,3 +113,12 @@ def test_page_one_renders_to_an_image(tmp_path: Path, lang: Lang) -> None:
         assert abs(width / height - 210 / 297) < 0.01  # A4 portrait
         dark = sum(grey.histogram()[:128])
         assert dark > 0.01 * width * height  # text and the chart's bars, not a blank page
+
+
+def test_in_chat_the_advice_names_the_chat_command() -> None:
+    asks_for_grade = profile("incomplete")
+    cli = build("zh", DAY, profile=asks_for_grade)
+    chat = build("zh", DAY, profile=asks_for_grade, in_chat=True)
+    assert any("greenbot score" in step for step in cli.steps)
+    assert not any("greenbot score" in step for step in chat.steps)
+    assert any("/score" in step for step in chat.steps)
