@@ -11,7 +11,7 @@ from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
-from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, start
+from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, report, start
 from bot.reminders.store import ReminderStore
 from bot.storage import open_database
 
@@ -29,13 +29,20 @@ def routers() -> list[Router]:
         forget.router,
         admin.router,
         reminders.router,
+        report.router,
         ask.router,
     ]
 
 
 def dialogs() -> list[Dialog]:
     """Every guided flow, in main-menu order."""
-    return [PrescreenDialog(), ScoreDialog(), RemindDialog(), forget.ForgetDialog()]
+    return [
+        PrescreenDialog(),
+        ScoreDialog(),
+        RemindDialog(),
+        forget.ForgetDialog(),
+        report.ReportDialog(),
+    ]
 
 
 Job = Callable[["TelegramPort"], Awaitable[Any]]

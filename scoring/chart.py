@@ -1,8 +1,8 @@
 """A horizontal bar chart of points against the maximum, one bar per domain (PNG bytes).
 
 matplotlib is imported here only, lazily, with the Agg backend and no pyplot (no global state,
-no display). Chinese labels need a CJK font; without one the chart falls back to English labels
-rather than printing missing-glyph boxes and warnings.
+no display). The labels use the font shipped in ``scoring/fonts/`` (registered with matplotlib
+when the first chart is drawn), so Chinese shows on any machine, with or without CJK fonts.
 """
 
 from __future__ import annotations
@@ -10,47 +10,21 @@ from __future__ import annotations
 import io
 import logging
 import warnings
-from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.render import Lang, label
+from scoring.font import matplotlib_family
 
 if TYPE_CHECKING:
     from scoring.report import Report
 
-# Families that cover Chinese, most common first (Linux, macOS, Windows).
-CJK_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Droid Sans Fallback",
-    "AR PL UMing CN",
-    "PingFang SC",
-    "Heiti SC",
-    "Hiragino Sans GB",
-    "Microsoft YaHei",
-    "SimHei",
-)
 POINTS_COLOUR = "#2e7d32"
 MAX_COLOUR = "#dfe6df"
 
 
 def _quiet_matplotlib() -> None:
-    # First use may log "building the font cache"; missing glyphs log warnings: keep stderr clean.
+    # First use may log "building the font cache": keep stderr clean.
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
-
-
-@cache
-def cjk_font() -> str | None:
-    """The first installed font family able to show Chinese, or None."""
-    _quiet_matplotlib()
-    from matplotlib import font_manager
-
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
 def _domains(report: Report, lang: Lang) -> list[tuple[str, float, float]]:
@@ -63,12 +37,37 @@ def _domains(report: Report, lang: Lang) -> list[tuple[str, float, float]]:
     return [(name, points, maximum) for name, (points, maximum) in rows.items()]
 
 
-def render_png(report: Report, lang: Lang = "zh") -> bytes:
-    """The chart as PNG bytes; Chinese labels only if ``lang`` is zh and a CJK font exists."""
+def chart_labels(report: Report, lang: Lang = "zh") -> list[str]:
+    """Every text the chart shows (the font test checks each character is in the font)."""
+    from scoring.present import fmt
+
+    texts = [
+        _title(report, lang),
+        label("score.chart.max", lang),
+        label("score.chart.points", lang),
+    ]
+    texts += [name for name, _, _ in _domains(report, lang)]
+    texts += [f"{fmt(p)} / {fmt(m)}" for _, p, m in _domains(report, lang)]
+    return texts
+
+
+def _title(report: Report, lang: Lang) -> str:
     from scoring.present import fmt, grade_label
 
-    font = cjk_font() if lang == "zh" else None
-    lang = "zh" if font else "en"
+    return label(
+        "score.chart.title",
+        lang,
+        total=fmt(report.total),
+        max=fmt(report.max_total),
+        grade=grade_label(report.grade, lang),
+    )
+
+
+def render_png(report: Report, lang: Lang = "zh", dpi: int = 100, width: float = 8.0) -> bytes:
+    """The chart as PNG bytes, labels in ``lang``; ``width`` in inches (the PDF report draws it
+    narrower, so its labels print larger)."""
+    from scoring.present import fmt
+
     _quiet_matplotlib()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -79,17 +78,11 @@ def render_png(report: Report, lang: Lang = "zh") -> bytes:
     points = [value for _, value, _ in rows]
     maxima = [value for _, _, value in rows]
     positions = list(range(len(rows)))[::-1]  # first domain on top
-    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    title = label(
-        "score.chart.title",
-        lang,
-        total=fmt(report.total),
-        max=fmt(report.max_total),
-        grade=grade_label(report.grade, lang),
-    )
+    family = [matplotlib_family(), "DejaVu Sans"]
+    title = _title(report, lang)
     with warnings.catch_warnings(), matplotlib.rc_context({"font.family": family}):
         warnings.simplefilter("ignore")
-        figure = Figure(figsize=(8, 0.42 * len(rows) + 1.6), dpi=100)
+        figure = Figure(figsize=(width, 0.42 * len(rows) + 1.6), dpi=dpi)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         axes.barh(positions, maxima, color=MAX_COLOUR, label=label("score.chart.max", lang))

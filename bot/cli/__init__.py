@@ -20,6 +20,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "article",
     "prescreen",
     "score",
+    "report",
     "deadlines",
     "remind",
     "run",

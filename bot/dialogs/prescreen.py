@@ -52,6 +52,7 @@ from pydantic import ValidationError
 
 from bot import dates
 from bot.engine import Button, Context, ForgedButton, Keyboard, Outgoing, Step, keyboard
+from bot.handlers import report as report_buttons
 from bot.handlers.article import article_buttons
 from bot.knowledge import default as knowledge
 from bot.prescreen import (
@@ -400,6 +401,8 @@ class PrescreenDialog:
         nav = [ctx.button("prescreen.nav.back", "back")] if state["history"] else []
         nav.append(ctx.button("prescreen.nav.restart", "restart", word="restart"))
         buttons = (*article_buttons(refs, lang), *keyboard(extra, nav))
+        buttons += report_buttons.prescreen_buttons(ctx)
+        report_buttons.remember_prescreen(ctx, profile)
         estimate = (
             self._estimate(ctx, state)
             if profile.unit_type == "factory" and result.verdict != "not_eligible"

@@ -46,6 +46,7 @@ import unicodedata
 from typing import Any
 
 from bot.engine import Attachment, Button, Context, ForgedButton, Keyboard, Outgoing, Step, keyboard
+from bot.handlers import report as report_buttons
 from bot.knowledge import Indicator
 from scoring.data import default_table
 from scoring.inputs import InputError, ScoreInput, parse_answer
@@ -378,9 +379,12 @@ class ScoreDialog:
                 caption=ctx.label("score.chart.caption"),
             )
         )
+        report_buttons.remember_score(ctx, answers)
         if not offer:
-            return Step([confirmation, chart, Outgoing(summary, ctx.main_menu())], None)
+            menu = (*report_buttons.score_buttons(ctx), *ctx.main_menu())
+            return Step([confirmation, chart, Outgoing(summary, menu)], None)
         buttons = keyboard([ctx.button("score.btn.prescreen", "ps")], *ctx.main_menu())
+        buttons = (*report_buttons.score_buttons(ctx), *buttons)
         state = {
             "v": STATE_VERSION,
             "result": True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.answer import article_text
 from bot.engine import Button, Context, ForgedButton, Messages, Outgoing, Router, keyboard
 from bot.knowledge import default
+from bot.official_source import source_context
 from bot.refs import parse_ref, ref_label
 
 router = Router("article")
@@ -22,7 +23,9 @@ def show(ctx: Context, ref: str) -> Messages:
     related = list(getattr(entry, "refs", []))
     if "." in ref:
         related.insert(0, ref.split(".", 1)[0])
-    return [Outgoing(article_text(ref, ctx.lang, "html"), article_buttons(related, ctx.lang))]
+    source = ctx.render("source_line.html.j2", **source_context(ctx.lang))
+    text = f"{article_text(ref, ctx.lang, 'html')}\n\n{source}"
+    return [Outgoing(text, article_buttons(related, ctx.lang))]
 
 
 @router.command("article", describe="command.article")

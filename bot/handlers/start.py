@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import Context, Messages, Outgoing, Router
+from bot.official_source import source_context
 
 router = Router("start")
 
@@ -22,4 +23,5 @@ def help_(ctx: Context, args: str) -> Messages:
         for c in ctx.engine.public_commands()
         if c.description_key
     ]
-    return [Outgoing(ctx.render("help.html.j2", commands=commands), ctx.main_menu())]
+    text = ctx.render("help.html.j2", commands=commands, **source_context(ctx.lang))
+    return [Outgoing(text, ctx.main_menu())]

@@ -1,0 +1,244 @@
+"""The report buttons: 📄 PDF 报告 (after the pre-screen and the quick score) and 📊 逐项明细
+(after the quick score). Button data: ``rp:pdf``, ``rp:tbl``; anything else is forged.
+
+The dialogs hand over their answers at their result step (:func:`remember_prescreen`,
+:func:`remember_score`); they are kept per chat (:mod:`bot.report.store`), so the buttons work
+after the flow has ended, and /forget deletes them.
+
+State diagram of the PDF::
+
+    rp:pdf ──> nothing saved yet ──> "run /prescreen or /score first" (main menu)
+       └─────> [ask the unit name] ─typed name─────────> the PDF (a document), main menu
+                     │  ├─ 用“上次的名称” ─────────────> the PDF
+                     │  └─ 不填单位名称 ────────────────> the PDF, no name
+                     └─ empty / too long ─> why, asked again
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot import dates
+from bot.engine import (
+    Attachment,
+    Button,
+    Context,
+    ForgedButton,
+    Keyboard,
+    Messages,
+    Outgoing,
+    Router,
+    Services,
+    Step,
+    keyboard,
+)
+from bot.report.content import UNIT_MAX
+from bot.report.store import ReportInputStore, SavedInputs
+
+if TYPE_CHECKING:
+    from bot.prescreen import Profile
+    from scoring.inputs import ScoreInput
+
+router = Router("report")
+PREFIX = "rp"
+DIALOG = "report"
+STORE_KEY = "report_inputs"
+MESSAGE_BUDGET = 3800  # characters of one breakdown message, well under Telegram's 4096
+
+
+def store_of(services: Services) -> ReportInputStore:
+    """The chat answers store of this engine's database (its table created on first use)."""
+    store = services.extras.get(STORE_KEY)
+    if store is None:
+        store = services.extras[STORE_KEY] = ReportInputStore(services.db)
+    assert isinstance(store, ReportInputStore)
+    return store
+
+
+# -- what the dialogs call at their result step --------------------------------------------------
+
+
+def remember_prescreen(ctx: Context, profile: Profile) -> None:
+    if not ctx.forgotten:
+        data = profile.model_dump(mode="json", exclude_unset=True, exclude={"today"})
+        store_of(ctx.services).save_prescreen(ctx.chat_id, data)
+
+
+def remember_score(ctx: Context, answers: ScoreInput) -> None:
+    if not ctx.forgotten:
+        store_of(ctx.services).save_score(ctx.chat_id, answers.to_mapping())
+
+
+def prescreen_buttons(ctx: Context) -> Keyboard:
+    return keyboard([Button(ctx.label("report.btn.pdf"), f"{PREFIX}:pdf")])
+
+
+def score_buttons(ctx: Context) -> Keyboard:
+    return keyboard(
+        [
+            Button(ctx.label("report.btn.pdf"), f"{PREFIX}:pdf"),
+            Button(ctx.label("report.btn.table"), f"{PREFIX}:tbl"),
+        ]
+    )
+
+
+# -- reading back what was saved ----------------------------------------------------------------
+
+
+def _profile(saved: SavedInputs) -> Profile | None:
+    from pydantic import ValidationError
+
+    from bot.prescreen import Profile
+
+    if saved.prescreen is None:
+        return None
+    try:
+        return Profile.model_validate(saved.prescreen)
+    except ValidationError:  # saved by an older version with other fields
+        return None
+
+
+def _answers(saved: SavedInputs) -> ScoreInput | None:
+    from scoring.data import default_table
+    from scoring.inputs import InputError, parse_input
+
+    if saved.score is None:
+        return None
+    try:
+        return parse_input(saved.score, default_table().indicators)
+    except InputError:
+        return None
+
+
+# -- the buttons ----------------------------------------------------------------------------------
+
+
+@router.action(PREFIX)
+def on_button(ctx: Context, payload: str) -> Messages:
+    if payload == "pdf":
+        return ctx.engine.start_dialog(ctx, DIALOG)
+    if payload == "tbl":
+        return breakdown(ctx)
+    raise ForgedButton(payload)
+
+
+def breakdown(ctx: Context) -> Messages:
+    """Every indicator's points, by domain; split between domains if one message is too long."""
+    from scoring.present import report_context
+    from scoring.report import score
+
+    answers = _answers(store_of(ctx.services).load(ctx.chat_id))
+    if answers is None:
+        return [Outgoing(ctx.label("report.no_score"), ctx.main_menu())]
+    ctx.log("report:breakdown")
+    values = report_context(score(answers), ctx.lang)
+    groups: list[dict[str, Any]] = values.pop("groups")
+    parts: list[list[dict[str, Any]]] = [[]]
+    for group in groups:
+        trial = [*parts[-1], group]
+        text = ctx.render("report_breakdown.html.j2", groups=trial, first=True, last=True, **values)
+        if parts[-1] and len(text) > MESSAGE_BUDGET:
+            parts.append([group])
+        else:
+            parts[-1] = trial
+    messages = [
+        Outgoing(
+            ctx.render(
+                "report_breakdown.html.j2",
+                groups=part,
+                first=index == 0,
+                last=index == len(parts) - 1,
+                **values,
+            )
+        )
+        for index, part in enumerate(parts)
+    ]
+    last = messages[-1]
+    messages[-1] = Outgoing(last.text, keyboard([Button(ctx.label("report.btn.pdf"), "rp:pdf")]))
+    return messages
+
+
+@router.on_forget
+def forget(services: Services, chat_id: int) -> None:
+    """/forget: the saved answers and unit name go."""
+    store_of(services).forget(chat_id)
+
+
+# -- the PDF: one question (the unit name), then the document -------------------------------------
+
+
+class ReportDialog:
+    """Ask which unit name to print, then send the PDF; see the module docstring."""
+
+    name: str = DIALOG
+    command: str | None = None  # reached by the rp:pdf button only
+    menu_key: str | None = None
+
+    def start(self, ctx: Context, args: str) -> Step:
+        saved = store_of(ctx.services).load(ctx.chat_id)
+        if _profile(saved) is None and _answers(saved) is None:
+            return Step([Outgoing(ctx.label("report.nothing"), ctx.main_menu())], None)
+        return self._ask(ctx, saved)
+
+    def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
+        saved = store_of(ctx.services).load(ctx.chat_id)
+        name = " ".join(text.split())
+        if not name:
+            return self._ask(ctx, saved, ctx.label("report.name_empty"))
+        if len(name) > UNIT_MAX:
+            return self._ask(
+                ctx, saved, ctx.label("report.name_too_long", max=UNIT_MAX, n=len(name))
+            )
+        if not ctx.forgotten:
+            store_of(ctx.services).save_unit(ctx.chat_id, name)
+        return self._send(ctx, saved, name)
+
+    def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
+        saved = store_of(ctx.services).load(ctx.chat_id)
+        if payload == "skip":
+            return self._send(ctx, saved, None)
+        if payload == "last" and saved.unit:
+            return self._send(ctx, saved, saved.unit)
+        raise ForgedButton(payload)
+
+    def _ask(self, ctx: Context, saved: SavedInputs, problem: str = "") -> Step:
+        rows: list[list[Button]] = []
+        if saved.unit:
+            shown = saved.unit if len(saved.unit) <= 20 else saved.unit[:20] + "…"
+            rows.append(
+                [ctx.button(ctx.label("report.btn.last_name", name=shown), "last", text=True)]
+            )
+        rows.append([ctx.button("report.btn.skip_name", "skip")])
+        text = ctx.render(
+            "report_ask_name.html.j2",
+            problem=problem,
+            max=UNIT_MAX,
+            prescreen=_profile(saved) is not None,
+            score=_answers(saved) is not None,
+        )
+        return Step([Outgoing(text, keyboard(*rows))], {"asked": True})
+
+    def _send(self, ctx: Context, saved: SavedInputs, unit: str | None) -> Step:
+        from bot.report.content import build
+        from bot.report.pdf import make_pdf
+
+        day = dates.today()
+        content = build(
+            ctx.lang,
+            day,
+            profile=_profile(saved),
+            answers=_answers(saved),
+            unit=unit,
+            in_chat=True,
+        )
+        document = Attachment(
+            kind="document",
+            filename=f"greenbot-report-{day.isoformat()}.pdf",
+            data=make_pdf(content),
+            caption=ctx.label("report.caption"),
+        )
+        ctx.log("report:pdf")
+        return Step(
+            [Outgoing(attachment=document), Outgoing(ctx.label("report.sent"), ctx.main_menu())],
+            None,
+        )
