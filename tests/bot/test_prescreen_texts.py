@@ -135,7 +135,9 @@ def test_art11_items_are_quoted_with_their_marker() -> None:
         ({"location": "tianjin", "hq_in_beijing": True}, "以北京总部名义"),
         ({"target": "national", "municipal_list": False, "grade": 4}, "先申报市级"),
         ({}, "征集通知"),
-        ({"national_list": True}, "无需另行申报"),
+        ({"national_list": True, "national_listed_before_measures": True}, "无需另行申报"),
+        ({"national_list": True}, "本办法的发布日期"),
+        ({"revocation": {"date": date(2024, 6, 1), "reason": "other"}}, "带上撤销通知"),
     ],
 )
 def test_next_steps(changes: dict[str, Any], expected: str) -> None:
@@ -164,7 +166,8 @@ def test_next_steps_in_english() -> None:
         ({"district_list": False}, "conditional"),
         ({"legal_person": False}, "not_eligible"),
         ({"exclusions": {}}, "incomplete"),
-        ({"national_list": True}, "auto_included"),
+        ({"national_list": True, "national_listed_before_measures": True}, "auto_included"),
+        ({"revocation": {"date": date(2024, 6, 1), "reason": "failed_review"}}, "conditional"),
         ({"revocation": {"date": date(2025, 6, 1), "reason": "failed_review"}}, "not_eligible"),
     ],
 )

@@ -111,7 +111,18 @@ def test_json_profile_on_stdin(
         (("district_list: true", "district_list: false"), "conditional", [], None),
         (("grade: 3", "grade: null"), "conditional", [], None),
         (("grade: 3\n", ""), "incomplete", ["grade"], None),
-        (("national_list: false", "national_list: true"), "auto_included", [], None),
+        (
+            ("national_list: false", "national_list: true\nnational_listed_before_measures: true"),
+            "auto_included",
+            [],
+            None,
+        ),
+        (
+            ("national_list: false", "national_list: true"),
+            "incomplete",
+            ["national_listed_before_measures"],
+            None,
+        ),
         (("  dishonest_debtor: false\n", ""), "incomplete", ["exclusions.dishonest_debtor"], None),
         (("  dishonest_debtor: false", "  dishonest_debtor: true"), "not_eligible", [], None),
     ],
@@ -137,7 +148,9 @@ def test_day_after_the_ban_can_apply(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     payload = run_json(capsys, monkeypatch, SAMPLE.replace("2026-11-24", "2027-06-02"))
-    assert payload["verdict"] == "eligible"
+    # Art. 15 no longer bars it, but the revocation is within Art. 11's three years
+    assert payload["verdict"] == "conditional"
+    assert {r["ref"] for r in payload["reasons"]} >= {"art-11", "art-15"}
     assert payload["earliest_reapply"] == "2027-06-02"
 
 
