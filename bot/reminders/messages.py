@@ -63,6 +63,7 @@ def deadline_view(item: Deadline, lang: Lang = "zh", today: date | None = None) 
         "adjusted_text": label("remind.adjusted", lang, date=item.holiday_adjusted.isoformat())
         if item.holiday_adjusted
         else None,
+        "closed_text": label("remind.closed", lang) if item.closed else None,
         "ref": item.ref,
         "article": article_label(item.ref, lang),
         "text": item.text,

@@ -58,12 +58,13 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         ("exclusion_event", "2023-02-01", [("eligible_again_from", "2026-02-02", None, "art-11")]),
         (
             "exclusion_event",
-            "2023-02-20",  # 2026-02-21 falls in the Spring Festival holiday
-            [("eligible_again_from", "2026-02-21", "2026-02-24", "art-11")],
+            "2023-02-20",  # 2026-02-21 falls in the Spring Festival holiday: a first day stays
+            [("eligible_again_from", "2026-02-21", None, "art-11")],
         ),
         ("review_notice", "2026-10-10", [("review_due", "2026-10-10", None, "art-13")]),
         ("report_notice", "2026-05-02", [("report_due", "2026-05-02", "2026-05-06", "art-12")]),
-        ("report_notice", "2028-01-01", [("report_due", "2028-01-01", "2028-01-03", "art-12")]),
+        # 元旦 2028 is a Saturday, made up on Monday the 3rd (computed: 2028 is not published)
+        ("report_notice", "2028-01-01", [("report_due", "2028-01-01", "2028-01-04", "art-12")]),
     ],
 )
 def test_each_event(
