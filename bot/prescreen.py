@@ -589,6 +589,7 @@ class Result:
     target: Target
     pending: tuple[str, ...] = ()  # questions still worth asking, required or not
     open_question: bool = False  # Art. 11(3) vs Art. 15: the measures leave it open
+    target_given: bool = True  # False: no target chosen (or 不确定); judged as municipal
 
     @property
     def codes(self) -> list[str]:
@@ -670,6 +671,7 @@ def evaluate(profile: Profile, today: date | None = None) -> Result:
         target=target,
         pending=pending,
         open_question=w.open_question,
+        target_given=profile.target is not None,
     )
 
 
@@ -699,7 +701,13 @@ def report_context(result: Result, lang: Lang = "zh") -> dict[str, Any]:
     return {
         "verdict": result.verdict,
         "verdict_label": label(f"prescreen.verdict.{_verdict_key(result)}", lang),
-        "target_label": label(f"prescreen.target.{result.target}", lang),
+        # an unchosen target is judged as municipal, and the report says so
+        "target_label": label(
+            f"prescreen.target.{result.target}"
+            if result.target_given
+            else f"prescreen.target.{result.target}_assumed",
+            lang,
+        ),
         "today": result.today.isoformat(),
         "reasons": [reason.as_dict(lang) for reason in result.reasons],
         "missing": [

@@ -184,3 +184,15 @@ def test_report_renders(lang: str, changes: dict[str, Any], verdict: str) -> Non
     if result.earliest_reapply:
         assert result.earliest_reapply.isoformat() in text
     assert "\n\n\n" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unsure_target_is_not_shown_as_the_municipal_list(lang: str) -> None:
+    from tests.bot.test_prescreen import DROP
+
+    unsure = report_context(evaluate(make("factory", target=DROP)), lang)  # type: ignore[arg-type]
+    chosen = report_context(evaluate(make("factory")), lang)  # type: ignore[arg-type]
+    assert unsure["target_label"] != chosen["target_label"]
+    assert ("未确定" if lang == "zh" else "not chosen") in unsure["target_label"]
+    text = render("prescreen_result.txt.j2", lang, **unsure)  # type: ignore[arg-type]
+    assert unsure["target_label"] in text
