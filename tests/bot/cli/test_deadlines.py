@@ -150,3 +150,32 @@ def test_through_the_console_script() -> None:
     )
     assert bad.returncode == 2
     assert bad.stdout == "" and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "typed", "day", "year_words"),
+    [
+        ("rename", "11月10日", "2026-11-10", "已经发生的事件取最近一次，即 2026 年"),
+        ("rename", "12月1日", "2025-12-01", "已经发生的事件取最近一次，即 2025 年"),
+        ("review_notice", "11月10日", "2027-11-10", "通知规定的日期取下一次，即 2027 年"),
+    ],
+)
+def test_a_date_without_a_year(
+    capsys: pytest.CaptureFixture[str], event: str, typed: str, day: str, year_words: str
+) -> None:
+    from datetime import datetime
+
+    import time_machine
+
+    from bot.dates import TZ
+
+    with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=TZ), tick=False):
+        payload = run_json(capsys, event, typed)
+        assert payload["date"] == day
+        assert main(["deadlines", event, typed, "--json"]) == 0
+        assert year_words in capsys.readouterr().err
+        assert main(["deadlines", event, typed]) == 0
+        out = capsys.readouterr().out
+        assert f"日期 {day}" in out and year_words in out
+        assert main(["deadlines", event, typed, "--lang", "en"]) == 0
+        assert "had no year" in capsys.readouterr().out
