@@ -718,6 +718,8 @@ def report_context(result: Result, lang: Lang = "zh") -> dict[str, Any]:
             result.earliest_reapply.isoformat() if result.earliest_reapply else None
         ),
         "steps": result.next_steps(lang),
+        # the Art. 15 date is not the whole answer while Art. 11(3) is open
+        "open_question": result.open_question,
     }
 
 

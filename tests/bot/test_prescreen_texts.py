@@ -196,3 +196,23 @@ def test_an_unsure_target_is_not_shown_as_the_municipal_list(lang: str) -> None:
     assert ("未确定" if lang == "zh" else "not chosen") in unsure["target_label"]
     text = render("prescreen_result.txt.j2", lang, **unsure)  # type: ignore[arg-type]
     assert unsure["target_label"] in text
+
+
+def test_the_art15_date_is_not_the_whole_answer_while_art11_is_open() -> None:
+    result = evaluate(make("factory", revocation={"date": date(2024, 6, 1), "reason": "other"}))
+    failed = evaluate(
+        make("factory", revocation={"date": date(2024, 6, 1), "reason": "failed_review"})
+    )
+    for lang, words in (("zh", "按第十五条，最早可重新申报日期"), ("en", "as far as Art. 15 goes")):
+        text = render("prescreen_result.txt.j2", lang, **report_context(failed, lang))  # type: ignore[arg-type]
+        assert words in text and "2026-06-02" in text
+        html = render(
+            "prescreen_result.html.j2", lang, estimate=None, **report_context(failed, lang)
+        )  # type: ignore[arg-type]
+        assert words in html
+    assert result.earliest_reapply is None
+    banned = evaluate(
+        make("factory", revocation={"date": date(2025, 6, 1), "reason": "failed_review"})
+    )
+    text = render("prescreen_result.txt.j2", "zh", **report_context(banned))
+    assert "最早可重新申报日期：2027-06-02" in text and "按第十五条" not in text
