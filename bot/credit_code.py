@@ -5,6 +5,12 @@ organisation type, 6-digit administrative division code, 9-character organisatio
 check character. The check character is ``31 - (Σ value_i × weight_i mod 31)`` (31 → ``0``) over
 the first 17 characters with weights 3^(i-1) mod 31: 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13,
 8, 24, 10, 30, 28.
+
+Characters 9-17 are the organisation code of GB 11714-1997, which carries its own check digit
+(the 9th of its characters): ``11 - (Σ value_i × weight_i mod 11)`` over its first eight with
+weights 3, 7, 9, 10, 5, 8, 4, 2, digits counting as themselves and letters A-Z as 10-35
+(10 → ``X``, 11 → ``0``). The 18th character is computed over that check digit too, so a code
+can pass GB 32100 while its organisation code is broken: both are checked.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 LENGTH = 18
 _VALUES = {char: value for value, char in enumerate(ALPHABET)}
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+ORG_SPAN = slice(8, 17)  # characters 9-17
 # Letters the standard leaves out, and the character people most likely meant.
 _LOOKALIKES = {"I": "1", "O": "0", "S": "5", "V": "U", "Z": "2"}
 _DROPPED = " \t\r\n-_\u3000"
@@ -24,7 +32,9 @@ class CreditCodeError(ValueError):
     """A code that is not a valid unified social credit code; ``reason`` says why.
 
     ``reason`` is ``"empty"``, ``"length"`` (``length`` set), ``"character"`` (``position``
-    1-based, ``char``, maybe ``suggestion``) or ``"check"`` (``char`` given, ``expected``).
+    1-based, ``char``, maybe ``suggestion``), ``"check"`` (the 18th: ``char`` given,
+    ``expected``) or ``"org_check"`` (the organisation code's check digit, character 17:
+    ``char`` given, ``expected``).
     """
 
     def __init__(
@@ -58,6 +68,12 @@ class CreditCodeError(ValueError):
                 f"character {self.position} ({self.char!r}) cannot appear in a unified social "
                 f"credit code; only digits and the letters A-H J-N P-R T-U W-Y are used{hint}"
             )
+        if self.reason == "org_check":
+            return (
+                f"characters 9-17 are an organisation code (GB 11714) whose check digit (the "
+                f"17th character) should be {self.expected}, not {self.char}; a character was "
+                "probably mistyped"
+            )
         return (
             f"the check character (the 18th) should be {self.expected}, not {self.char}; "
             "a character was probably mistyped"
@@ -72,7 +88,7 @@ class CreditCodeError(ValueError):
             values = {"length": self.length}
         elif self.reason == "character":
             values = {"position": self.position, "char": self.char}
-        elif self.reason == "check":
+        elif self.reason in ("check", "org_check"):
             values = {"char": self.char, "expected": self.expected}
         text = label(f"remind.code.{self.reason}", lang, **values)  # type: ignore[arg-type]
         if self.reason == "character" and self.suggestion:
@@ -94,6 +110,19 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
+def org_check_character(first8: str) -> str:
+    """The GB 11714 check digit for the first eight characters of an organisation code."""
+    if len(first8) != 8:
+        raise ValueError("need exactly 8 characters")
+    total = sum(_org_value(char) * weight for char, weight in zip(first8, ORG_WEIGHTS, strict=True))
+    remainder = 11 - total % 11
+    return {10: "X", 11: "0"}.get(remainder, str(remainder))
+
+
+def _org_value(char: str) -> int:
+    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
+
+
 def validate(text: str) -> str:
     """The normalised code, or :class:`CreditCodeError` saying what is wrong."""
     code = normalize(text)
@@ -110,6 +139,10 @@ def validate(text: str) -> str:
                 char=char,
                 suggestion=_LOOKALIKES.get(char),
             )
+    organisation = code[ORG_SPAN]
+    expected = org_check_character(organisation[:8])
+    if organisation[8] != expected:
+        raise CreditCodeError("org_check", code=code, char=organisation[8], expected=expected)
     expected = check_character(code[:17])
     if code[17] != expected:
         raise CreditCodeError("check", code=code, char=code[17], expected=expected)

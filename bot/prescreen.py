@@ -14,9 +14,12 @@ How the measures are read here (the points they leave open are decided and writt
   cultivation list; a factory at grade 3 or above for the municipal list), Art. 9 (chosen from the
   municipal list; grade 4 for the national green-factory title). A Tianjin/Hebei factory aiming
   at the municipal list is conditional too: the measures give it no path to that list.
-* **Art. 10**: a unit already on a national list is automatically on the corresponding municipal
-  list (a factory only when its site is in Beijing). The article speaks of units listed before
-  the measures were published; the profile records no listing date, so the text says so.
+* **Art. 10**: a unit already on a national list *before the measures were published* is
+  automatically on the corresponding municipal list (a factory only when its site is in
+  Beijing). "本办法发布前" is read as governing the whole first sentence, so the question is asked
+  of every unit type: ``national_listed_before_measures`` true → ``auto_included``; false → the
+  normal path (Art. 8/9) as for any unit; unknown → a required field (``incomplete`` unless a
+  hard failure decides), and the normal path's questions are asked too, since it may apply.
   Auto-inclusion is about the *municipal* list: with the national target the unit already holds
   the national title, so nothing is left to apply for and the verdict is still ``auto_included``.
   Art. 11 says units with an exclusion 不得入围 any list, and Art. 15 bars a unit stripped of a
@@ -31,6 +34,13 @@ How the measures are read here (the points they leave open are decided and writt
 * **Precedence**: any hard failure → ``not_eligible`` (unknowns no longer matter and nothing is
   missing); else Art. 10 → ``auto_included``; else anything required unknown → ``incomplete``;
   else any in-principle condition failed → ``conditional``; else ``eligible``.
+* **Art. 11(3) and Art. 15 together**: a revocation is a removal from a list (被动态调整出名单,
+  Art. 11(3), three years), while Art. 15 sets two years after a failed review and none after a
+  major change. The measures do not say how the two combine. A revocation on record within the
+  last three years therefore never yields "no Art. 11 exclusion": once no Art. 15 ban applies any
+  more (or none ever did) the verdict is ``conditional``, citing both articles, saying the text
+  leaves it open and advising to ask the district bureau. It also holds up Art. 10. For this the
+  revocation date is needed whatever the reason.
 * **Art. 15 period**: counted as the law counts periods (民法典 第二百零一条–第二百零三条): the
   revocation day is not counted, two years end on the corresponding day (28 February when the
   revocation fell on 29 February), and a new application is allowed from the next day. The
@@ -139,6 +149,7 @@ class Profile(_Strict):
     district_list: bool | None = None
     grade: Grade | None = None  # absent: unknown; null: not graded
     national_list: bool | None = None
+    national_listed_before_measures: bool | None = None  # Art. 10: listed before publication
     municipal_list: bool | None = None
     park: Park | None = None
     supply_chain: SupplyChain | None = None
@@ -178,6 +189,7 @@ ART7_FAILURES: dict[str, str] = {
 }
 PARK_SHARE_MINIMUM = 50  # Art. 7: 超过50% — strictly more; 50 itself fails
 BAN_YEARS = 2  # Art. 15
+LOOK_BACK_YEARS = 3  # Art. 11: 近三年
 TJ_HB = ("tianjin", "hebei")
 
 
@@ -206,6 +218,7 @@ QUESTIONS: dict[str, Question] = {
         _bool("hq_in_beijing"),
         _bool("provincial_green_factory"),
         _bool("national_list"),
+        _bool("national_listed_before_measures"),
         _bool("legal_person"),
         _bool("actual_production"),
         Question("entity", "choice", ("manufacturer", "research", "other")),
@@ -329,6 +342,9 @@ QUOTE_OF: dict[str, str] = {
     "location_outside_jjj": "art9_tianjin_hebei",
     "location_unknown": "art9_tianjin_hebei",
     "art10_already_national": "art10_factory",
+    "art10_listed_after_measures": "art10_factory",
+    "art10_listing_date_unknown": "art10_factory",
+    "art11_art15_overlap": "art11_3",
     "unit_type_unknown": "art2",
 }
 
@@ -338,6 +354,7 @@ _UNKNOWN_REASON: dict[str, tuple[str, str]] = {
     "location": ("location_unknown", "art-9"),
     "hq_in_beijing": ("tianjin_hebei_hq_unknown", "art-9"),
     "provincial_green_factory": ("art9_provincial_recognition_unknown", "art-9"),
+    "national_listed_before_measures": ("art10_listing_date_unknown", "art-10"),
     "district_list": ("art8_district_list_unknown", "art-8"),
     "municipal_list": ("art9_municipal_list_unknown", "art-9"),
 }
@@ -365,6 +382,7 @@ class _Walk:
     mets: list[Reason] = field(default_factory=list)
     asks: list[tuple[str, bool]] = field(default_factory=list)  # (field, required)
     auto: bool = False
+    open_question: bool = False  # a revocation within three years: Art. 11(3) vs Art. 15
     earliest_reapply: date | None = None
 
     def ask(self, name: str, required: bool = True) -> None:
@@ -410,7 +428,13 @@ def _walk(p: Profile, today: date) -> _Walk:
     auto_possible = unit in ("supply_chain", "park") or location == "beijing"
     if auto_possible and p.national_list is None:
         w.ask("national_list", required=False)
-    w.auto = auto_possible and p.national_list is True
+    listed_nationally = auto_possible and p.national_list is True
+    before = p.national_listed_before_measures
+    if listed_nationally and before is None:
+        w.ask("national_listed_before_measures")
+    elif listed_nationally and before is False:
+        w.notes.append(Reason("art-10", "art10_listed_after_measures", "note"))
+    w.auto = listed_nationally and before is True
     required = not w.auto
 
     # Art. 7: what a cultivation target is (not asked once Art. 10 applies).
@@ -436,12 +460,12 @@ def _walk(p: Profile, today: date) -> _Walk:
             w.ask(f"exclusions.{name}", required)
         elif value:
             w.fails.append(Reason("art-11", f"art11_{name}", "fail", {"item": number}))
-    if unknown == 0:
-        w.mets.append(Reason("art-11", "art11_clear", "met"))
-    elif w.auto:
-        w.notes.append(Reason("art-11", "art11_check_still", "note", {"n": unknown}))
-
     _revocation(w, p, today, required)
+    if unknown == 0 and not w.open_question:
+        # never "no Art. 11 exclusion" while a revocation within three years is on record
+        w.mets.append(Reason("art-11", "art11_clear", "met"))
+    elif unknown and w.auto:
+        w.notes.append(Reason("art-11", "art11_check_still", "note", {"n": unknown}))
 
     if w.auto:
         values = {"list": f"@prescreen.list.{unit}"}
@@ -449,7 +473,9 @@ def _walk(p: Profile, today: date) -> _Walk:
         w.notes.insert(0, Reason("art-10", "art10_auto_included", "note", values, quote))
         if target == "national":
             w.notes.append(Reason("art-10", "art10_already_national", "note", {}, quote))
-    elif unit is not None:
+    elif listed_nationally and target == "national":
+        w.notes.append(Reason("art-10", "art10_already_national", "note"))
+    if not w.auto and unit is not None:
         _lists_and_grade(w, p, unit, target, tj_hb)
     return w
 
@@ -463,7 +489,8 @@ def _fails_art7(name: str, value: Any) -> bool:
 
 
 def _revocation(w: _Walk, p: Profile, today: date, required: bool) -> None:
-    """Art. 15: revoked after a failed review → two years without a new application."""
+    """Art. 15: revoked after a failed review → two years without a new application; and any
+    revocation within three years meets Art. 11(3), which the measures leave open (see above)."""
     if not is_known(p, "revocation"):
         w.ask("revocation", required)
         return
@@ -472,29 +499,47 @@ def _revocation(w: _Walk, p: Profile, today: date, required: bool) -> None:
         w.mets.append(Reason("art-15", "art15_clear", "met"))
         return
     end = dates.add_years(revoked.date, BAN_YEARS) if revoked.date else None
-    if revoked.reason is None:
-        if end is not None and today > end:
-            # Two years have passed whatever the reason: the reason no longer matters.
-            values = {"revoked": revoked.date, "end": end, "date": dates.day_after(end)}
-            w.notes.append(Reason("art-15", "art15_ban_over", "note", values))
-            return
+    reason = revoked.reason
+    if reason is None and revoked.date is not None and end is not None and today > end:
+        # Two years have passed whatever the reason: only Art. 11(3) can still matter.
+        values = {"revoked": revoked.date, "end": end, "date": dates.day_after(end)}
+        w.notes.append(Reason("art-15", "art15_ban_over", "note", values))
+        _overlap(w, revoked.date, today, "unknown")
+        return
+    if reason is None:
         w.ask("revocation.reason", required)
-    elif revoked.reason == "major_change":
+    elif reason == "major_change":
         w.notes.append(Reason("art-15", "art15_major_change_no_ban", "note"))
-        return
-    elif revoked.reason == "other":
+    elif reason == "other":
         w.notes.append(Reason("art-15", "art15_other_no_ban", "note"))
-        return
-    if end is None:
+    if revoked.date is None:
         w.ask("revocation.date", required)
         return
-    if revoked.reason == "failed_review":
+    assert end is not None
+    if reason == "failed_review":
         w.earliest_reapply = dates.day_after(end)
         values = {"revoked": revoked.date, "end": end, "date": w.earliest_reapply}
         if today <= end:
             w.fails.append(Reason("art-15", "art15_reapply_ban", "fail", values))
-        else:
-            w.notes.append(Reason("art-15", "art15_ban_over", "note", values))
+            return
+        w.notes.append(Reason("art-15", "art15_ban_over", "note", values))
+    if reason is not None:
+        _overlap(w, revoked.date, today, reason)
+
+
+def _overlap(w: _Walk, revoked: date, today: date, reason: RevocationReason | str) -> None:
+    """A revocation within the Art. 11 look-back: conditional, the text leaves it open."""
+    until = dates.add_years(revoked, LOOK_BACK_YEARS)
+    if today > until:
+        return
+    w.open_question = True
+    values = {
+        "revoked": revoked,
+        "until": until,
+        "why": f"@prescreen.overlap.why.{reason}",
+        "art15": f"@prescreen.overlap.art15.{reason}",
+    }
+    w.conditions.append(Reason("art-11", "art11_art15_overlap", "condition", values))
 
 
 def _lists_and_grade(w: _Walk, p: Profile, unit: str, target: Target, tj_hb: bool) -> None:
@@ -543,6 +588,8 @@ class Result:
     today: date
     target: Target
     pending: tuple[str, ...] = ()  # questions still worth asking, required or not
+    open_question: bool = False  # Art. 11(3) vs Art. 15: the measures leave it open
+    target_given: bool = True  # False: no target chosen (or 不确定); judged as municipal
 
     @property
     def codes(self) -> list[str]:
@@ -568,7 +615,7 @@ class Result:
             else f"prescreen.advice.{reason.code}"
             for reason in self.reasons
         ]
-        keys.append(f"prescreen.advice.verdict.{self.verdict}")
+        keys.append(f"prescreen.advice.verdict.{_verdict_key(self)}")
         keys += [f"prescreen.howto.{name}" for name in self.missing]
         day = self.earliest_reapply.isoformat() if self.earliest_reapply else ""
         texts: list[str] = []
@@ -593,8 +640,11 @@ def evaluate(profile: Profile, today: date | None = None) -> Result:
         verdict: Verdict = "not_eligible"
         reasons = w.fails
         missing = pending = ()
-    elif w.auto:
+    elif w.auto and not w.open_question:
         verdict, reasons, missing = "auto_included", w.notes, ()
+    elif w.auto:
+        # Art. 11 bars any list, automatic inclusion too: the open question decides
+        verdict, reasons, missing = "conditional", [*w.conditions, *w.notes], ()
     elif missing:
         verdict = "incomplete"
         unknowns: dict[str, Reason] = {}
@@ -620,6 +670,8 @@ def evaluate(profile: Profile, today: date | None = None) -> Result:
         today=day,
         target=target,
         pending=pending,
+        open_question=w.open_question,
+        target_given=profile.target is not None,
     )
 
 
@@ -635,12 +687,27 @@ def date_problem(profile: Profile, today: date) -> str | None:
     return None
 
 
+def _verdict_key(result: Result) -> str:
+    """``conditional`` reads "an in-principle requirement is not met"; when the only condition
+    is the open Art. 11(3)/Art. 15 question, it says that instead."""
+    conditions = [r.code for r in result.reasons if r.kind == "condition"]
+    if result.verdict == "conditional" and conditions == ["art11_art15_overlap"]:
+        return "conditional_open"
+    return result.verdict
+
+
 def report_context(result: Result, lang: Lang = "zh") -> dict[str, Any]:
     """What ``prescreen_result.*.j2`` needs to show a result to a person."""
     return {
         "verdict": result.verdict,
-        "verdict_label": label(f"prescreen.verdict.{result.verdict}", lang),
-        "target_label": label(f"prescreen.target.{result.target}", lang),
+        "verdict_label": label(f"prescreen.verdict.{_verdict_key(result)}", lang),
+        # an unchosen target is judged as municipal, and the report says so
+        "target_label": label(
+            f"prescreen.target.{result.target}"
+            if result.target_given
+            else f"prescreen.target.{result.target}_assumed",
+            lang,
+        ),
         "today": result.today.isoformat(),
         "reasons": [reason.as_dict(lang) for reason in result.reasons],
         "missing": [
@@ -651,6 +718,8 @@ def report_context(result: Result, lang: Lang = "zh") -> dict[str, Any]:
             result.earliest_reapply.isoformat() if result.earliest_reapply else None
         ),
         "steps": result.next_steps(lang),
+        # the Art. 15 date is not the whole answer while Art. 11(3) is open
+        "open_question": result.open_question,
     }
 
 

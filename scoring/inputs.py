@@ -7,12 +7,19 @@ Every problem is an :class:`InputError` naming the field, e.g. ``ind-14[2]: unkn
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bot.knowledge import Indicator
-from scoring.rules import Answer, AnswerError, RatioAnswer
+from scoring.rules import TIERS, Answer, AnswerError, PositionRule, RatioAnswer
+
+# A tier may be written as people say it: 领先 / 先进 / 平均 / 落后, or as the labels show it
+# (行业领先, industry-leading …); the short Chinese forms are listed here, the labels come from
+# the strings, so a relabelled tier is still read.
+_TIER_SHORT_ZH = {"leading": "领先", "advanced": "先进", "average": "平均", "lagging": "落后"}
 
 
 class InputError(ValueError):
@@ -58,8 +65,30 @@ def _field_name(key: object) -> str:
     return text if text.isprintable() and len(text) <= 40 else repr(text)[:40]
 
 
+@cache
+def _tier_names() -> dict[str, str]:
+    from bot.render import label
+
+    names: dict[str, str] = {}
+    for tier in TIERS:
+        for name in (_TIER_SHORT_ZH[tier], label(f"score.tier.{tier}", "zh")):
+            names[name] = tier
+        names[label(f"score.tier.{tier}", "en").lower()] = tier
+    return names
+
+
+def _tier_alias(raw: object) -> object:
+    """``领先`` / ``行业领先`` / ``industry-leading`` → ``leading``; anything else unchanged."""
+    if not isinstance(raw, str):
+        return raw
+    said = unicodedata.normalize("NFKC", raw).strip().removesuffix("水平").lower()
+    return _tier_names().get(said, raw)
+
+
 def parse_answer(indicator: Indicator, raw: object) -> Answer:
     """One indicator's answer from a raw value (YAML/JSON value or a button's id)."""
+    if isinstance(indicator.rule, PositionRule):
+        raw = _tier_alias(raw)
     try:
         return indicator.rule.parse(raw)
     except AnswerError as error:

@@ -187,6 +187,10 @@ def report_context(report: Report, lang: Lang = "zh") -> dict[str, Any]:
         "cutoffs_official": grading.official,
         "caveat": grading.note_en if lang == "en" else grading.note_zh,
         "groups": groups,
+        # how many were answered, and whether every indicator has full marks: the summary
+        # must not call a report with nothing answered (or a gap left) "all full marks"
+        "answered_count": len(report.items) - len(report.unanswered),
+        "all_full": all(item.answered and item.points >= item.max for item in report.items),
         "unanswered": [
             {
                 "ref": ref,

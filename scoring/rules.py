@@ -328,7 +328,10 @@ class PositionRule(_RuleBase):
     def parse(self, raw: object) -> Tier:
         if isinstance(raw, str) and raw.strip().lower() in TIERS:
             return raw.strip().lower()  # type: ignore[return-value]
-        raise AnswerError(f"unknown tier {_show(raw)} (expected one of: {', '.join(TIERS)})")
+        raise AnswerError(
+            f"unknown tier {_show(raw)} (expected one of: {', '.join(TIERS)}; "
+            "or 领先, 先进, 平均, 落后)"
+        )
 
     def points(self, tier: Tier) -> float:
         return self.tiers[tier]

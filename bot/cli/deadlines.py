@@ -40,7 +40,8 @@ def register(subparsers: Any) -> None:
         "date",
         metavar="DATE",
         help="the event date (for review_notice/report_notice: the due day), e.g. 2026-03-01, "
-        "2026/3/1, 2026年3月1日 or 20260301",
+        "2026/3/1, 2026年3月1日 or 20260301; without a year (3月1日) an event takes the most "
+        "recent such day, a notice the next one, and the output says which",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--ics", metavar="FILE", help="also write the deadlines as an .ics file")
@@ -50,17 +51,20 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.cli.common import CliError, print_json
-    from bot.dates import DateInputError, parse_date
-    from bot.reminders.rules import UnknownEventError, deadlines_for, to_event
+    from bot.dates import DateInputError, Prefer, read_date
+    from bot.reminders.rules import NOTICE_EVENTS, UnknownEventError, deadlines_for, to_event
 
     try:
         event = to_event(args.event)
     except UnknownEventError as error:
         raise CliError(str(error)) from None
+    # 11月10日 (no year): the most recent such day for an event, the next one for a notice
+    prefer: Prefer = "future" if event in NOTICE_EVENTS else "past"
     try:
-        day = parse_date(args.date)
+        reading = read_date(args.date, prefer=prefer)
     except DateInputError as error:
         raise CliError(str(error)) from None
+    day = reading.day
     deadlines = deadlines_for(event, day)
 
     if args.ics:
@@ -82,10 +86,15 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         notes = dict.fromkeys(note for item in deadlines if (note := item.calendar_note(args.lang)))
+        if reading.year_assumed:
+            from bot.reminders.messages import year_note
+
+            notes = {year_note(event, day, args.lang): None, **notes}
         for note in notes:
             print(f"greenbot deadlines: note: {note}", file=sys.stderr)
     else:
         from bot.reminders.messages import render_deadlines_text
 
-        sys.stdout.write(render_deadlines_text(event, day, deadlines, args.lang) + "\n")
+        text = render_deadlines_text(event, day, deadlines, args.lang, reading.year_assumed)
+        sys.stdout.write(text + "\n")
     return 0

@@ -16,7 +16,8 @@ EPILOG = """\
 INPUT, one line per indicator (left out: unanswered, 0 points):
   ind-1: {value: 1.6, requirement: 1.0}    # plot ratio vs the industry's required value
   ind-2: {value: 52, requirement: 30}      # building density, %
-  ind-3: leading                           # leading | advanced | average | lagging
+  ind-3: leading                           # leading | advanced | average | lagging,
+                                           #   or 领先 | 先进 | 平均 | 落后
                                            #   (also ind-5..8, 10..12)
   ind-4: 85                                # percent (also ind-9, 13, 15, 17)
   ind-14: [energy_center, green_power]     # checklist items (also ind-16, 18, 19, 21)

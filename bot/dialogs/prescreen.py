@@ -151,7 +151,7 @@ def _read_date(text: str, today: date) -> Any:
         return UNKNOWN
     given = text.strip()[:40]
     try:
-        day = dates.parse_date(text)
+        day = dates.parse_date(text, today)  # 11月10日: the most recent such day
     except dates.DateInputError as error:
         return Problem(code=f"date_{error.reason}", given=given, **error.values)
     if day > today:

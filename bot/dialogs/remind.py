@@ -193,8 +193,10 @@ class RemindDialog:
     def _take_date(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         from bot.dates import parse_date
 
+        # 11月10日 (no year): the most recent such day for an event, the next for a notice
+        notice = Event(state["event"]) in rules.NOTICE_EVENTS
         try:
-            day = parse_date(text)
+            day = parse_date(text, now_of(ctx).date(), "future" if notice else "past")
         except DateInputError as error:
             return self._ask(ctx, state, date_error_message(error, text, ctx.lang))
         return self._take_day(ctx, state, day)

@@ -63,6 +63,7 @@ def deadline_view(item: Deadline, lang: Lang = "zh", today: date | None = None) 
         "adjusted_text": label("remind.adjusted", lang, date=item.holiday_adjusted.isoformat())
         if item.holiday_adjusted
         else None,
+        "closed_text": label("remind.closed", lang) if item.closed else None,
         "ref": item.ref,
         "article": article_label(item.ref, lang),
         "text": item.text,
@@ -80,9 +81,14 @@ def _notes(views: list[dict[str, Any]]) -> list[str]:
 
 
 def render_deadlines_text(
-    event: Event, day: date, deadlines: list[Deadline], lang: Lang = "zh"
+    event: Event,
+    day: date,
+    deadlines: list[Deadline],
+    lang: Lang = "zh",
+    year_assumed: bool = False,
 ) -> str:
-    """``greenbot deadlines`` without ``--json``."""
+    """``greenbot deadlines`` without ``--json``; ``year_assumed``: the date was typed without
+    a year, and the output says which was taken."""
     views = [deadline_view(item, lang) for item in deadlines]
     return render(
         "deadlines.txt.j2",
@@ -91,8 +97,16 @@ def render_deadlines_text(
         event_label=label(f"remind.event.{event.value}", lang),
         date=day.isoformat(),
         deadlines=views,
-        notes=_notes(views),
+        notes=([year_note(event, day, lang)] if year_assumed else []) + _notes(views),
     )
+
+
+def year_note(event: Event, day: date, lang: Lang = "zh") -> str:
+    """Which year was taken for a date typed without one (11月10日)."""
+    from bot.reminders.rules import NOTICE_EVENTS
+
+    side = "future" if event in NOTICE_EVENTS else "past"
+    return label(f"remind.note.year_assumed_{side}", lang, date=day.isoformat(), year=day.year)
 
 
 def render_preview(

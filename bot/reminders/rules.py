@@ -8,6 +8,10 @@ given *is* the due day: the authorities set review and report dates in their not
 Every deadline carries the article it rests on (``art-N``) and that article's sentence, verbatim.
 ``holiday_adjusted`` is the first working day after a last day that falls on a statutory holiday or
 a weekend that is not an adjusted working day (第二百零三条); reminders still aim at ``due``.
+That extension gives a party the whole period *to act*; it never moves a first day on which one
+*may* act (``sense == "from"``: re-application, eligibility again), which would only lengthen a
+bar. For those ``holiday_adjusted`` stays ``None`` and ``closed`` says the authority is not open
+that day.
 """
 
 from __future__ import annotations
@@ -154,8 +158,10 @@ class EventDateError(DateInputError):
 
 
 class Deadline(BaseModel):
-    """One computed deadline. ``due`` is the last day as counted; ``holiday_adjusted`` the first
-    working day after it when it is not a working day, else ``None``."""
+    """One computed deadline. ``due`` is the last day as counted (or, for ``sense == "from"``,
+    the first permitted day); ``holiday_adjusted`` the first working day after a last day that
+    is not a working day, else ``None``; ``closed``: a first permitted day that is not a
+    working day (it is not moved)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -167,6 +173,7 @@ class Deadline(BaseModel):
     sense: Literal["by", "from"]
     official_calendar: bool = True
     uncovered_year: int | None = None
+    closed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract: exactly kind, due, holiday_adjusted, ref, text."""
@@ -209,10 +216,12 @@ def deadline(kind: Kind, due: date) -> Deadline:
     """A :class:`Deadline` of ``kind`` on ``due``, holiday adjustment and sentence filled in."""
     info = KINDS[kind]
     adjustment = holidays.adjust(due)
+    moved = adjustment.adjusted if info.sense == "by" else None  # 第二百零三条: last days only
     return Deadline(
         kind=kind,
         due=due,
-        holiday_adjusted=adjustment.adjusted,
+        holiday_adjusted=moved,
+        closed=info.sense == "from" and adjustment.adjusted is not None,
         ref=info.ref,
         text=info.text,
         sense=info.sense,

@@ -7,7 +7,14 @@ import random
 import pytest
 
 from bot import credit_code
-from bot.credit_code import ALPHABET, CreditCodeError, check_character, normalize, validate
+from bot.credit_code import (
+    ALPHABET,
+    CreditCodeError,
+    check_character,
+    normalize,
+    org_check_character,
+    validate,
+)
 
 VALID = ["91350100M000100Y43", "91110000600037341L", "91440300708461136T"]
 
@@ -26,7 +33,8 @@ def test_known_valid_codes(code: str) -> None:
 def test_computed_codes_validate_and_a_changed_character_does_not() -> None:
     rng = random.Random(32100)
     for _ in range(200):
-        first17 = "".join(rng.choice(ALPHABET) for _ in range(17))
+        first16 = "".join(rng.choice(ALPHABET) for _ in range(16))
+        first17 = first16 + org_check_character(first16[8:])
         code = first17 + check_character(first17)
         assert validate(code) == code
         position = rng.randrange(17)
@@ -74,6 +82,35 @@ def test_wrong_check_character_names_the_right_one() -> None:
     assert (error.reason, error.char, error.expected) == ("check", "4", "3")
     assert "should be 3" in str(error)
     assert "“3”" in error.message("zh") and "“3”" in error.message("en")
+
+
+def test_organisation_code_check_digit_is_checked_too() -> None:
+    # The 18th character is right for these 17, but GB 11714 wants 5 as the 17th, not 2.
+    code = "91110108MA01ABCD2H"
+    assert check_character(code[:17]) == "H"
+    with pytest.raises(CreditCodeError) as caught:
+        validate(code)
+    error = caught.value
+    assert (error.reason, error.char, error.expected) == ("org_check", "2", "5")
+    assert "GB 11714" in str(error)
+    assert "组织机构代码" in error.message("zh") and "“5”" in error.message("zh")
+    assert "organisation code" in error.message("en")
+    assert not credit_code.is_valid(code)
+    fixed = code[:16] + "5"
+    assert validate(fixed + check_character(fixed)) == fixed + check_character(fixed)
+
+
+@pytest.mark.parametrize(
+    ("body", "digit"),
+    [("12345678", "8"), ("60003734", "1"), ("70846113", "6"), ("MA01ABCD", "5")],
+)
+def test_organisation_check_digit_known_values(body: str, digit: str) -> None:
+    assert org_check_character(body) == digit
+
+
+def test_organisation_check_digit_ten_is_x() -> None:
+    bodies = ("".join(random.Random(n).choices("0123456789", k=8)) for n in range(500))
+    assert any(org_check_character(body) == "X" for body in bodies)
 
 
 def test_check_character_needs_17() -> None:

@@ -10,7 +10,7 @@ import time_machine
 from pydantic import ValidationError
 
 from bot.dates import TZ
-from bot.prescreen import EXCLUSIONS, Profile, evaluate
+from bot.prescreen import EXCLUSIONS, Profile, evaluate, report_context
 
 TODAY = date(2026, 11, 24)
 NO_EXCLUSIONS = {name: False for name in EXCLUSIONS}
@@ -344,7 +344,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
     (
         "beijing factory on national list",
         "factory",
-        {"national_list": True},
+        {"national_list": True, "national_listed_before_measures": True},
         "auto_included",
         ["art10_auto_included"],
         [],
@@ -354,6 +354,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
         "factory",
         {
             "national_list": True,
+            "national_listed_before_measures": True,
             "legal_person": DROP,
             "grade": DROP,
             "district_list": DROP,
@@ -367,7 +368,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
     (
         "auto with national target",
         "factory",
-        {"national_list": True, "target": "national"},
+        {"national_list": True, "national_listed_before_measures": True, "target": "national"},
         "auto_included",
         ["art10_auto_included", "art10_already_national"],
         [],
@@ -375,7 +376,11 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
     (
         "auto blocked by art 11",
         "factory",
-        {"national_list": True, "exclusions__dishonest_debtor": True},
+        {
+            "national_list": True,
+            "national_listed_before_measures": True,
+            "exclusions__dishonest_debtor": True,
+        },
         "not_eligible",
         ["art11_dishonest_debtor"],
         [],
@@ -385,6 +390,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
         "factory",
         {
             "national_list": True,
+            "national_listed_before_measures": True,
             "revocation": {"date": date(2025, 6, 1), "reason": "failed_review"},
         },
         "not_eligible",
@@ -394,10 +400,26 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
     (
         "auto blocked by known art 7 failure",
         "factory",
-        {"national_list": True, "legal_person": False},
+        {"national_list": True, "national_listed_before_measures": True, "legal_person": False},
         "not_eligible",
         ["art7_not_legal_person"],
         [],
+    ),
+    (
+        "national list, listed after the measures",
+        "factory",
+        {"national_list": True, "national_listed_before_measures": False},
+        "eligible",
+        ["art10_listed_after_measures", "art8_met"],
+        [],
+    ),
+    (
+        "national list, listing date unknown",
+        "factory",
+        {"national_list": True},
+        "incomplete",
+        ["art10_listing_date_unknown"],
+        ["national_listed_before_measures"],
     ),
     (
         "tianjin factory on national list is not auto",
@@ -410,7 +432,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
     (
         "park on national list",
         "park",
-        {"national_list": True, "park": DROP},
+        {"national_list": True, "national_listed_before_measures": True, "park": DROP},
         "auto_included",
         ["art10_auto_included"],
         [],
@@ -418,7 +440,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
     (
         "supply chain on national list",
         "supply_chain",
-        {"national_list": True},
+        {"national_list": True, "national_listed_before_measures": True},
         "auto_included",
         ["art10_auto_included"],
         [],
@@ -592,17 +614,33 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
         "revoked for major change",
         "factory",
         {"revocation": {"date": date(2026, 10, 1), "reason": "major_change"}},
+        "conditional",
+        ["art11_art15_overlap", "art15_major_change_no_ban"],
+        [],
+    ),
+    (
+        "revoked for major change over three years ago",
+        "factory",
+        {"revocation": {"date": date(2023, 11, 23), "reason": "major_change"}},
         "eligible",
-        ["art15_major_change_no_ban"],
+        ["art15_major_change_no_ban", "art11_clear"],
         [],
     ),
     (
         "revoked for other reason",
         "factory",
         {"revocation": {"date": date(2026, 10, 1), "reason": "other"}},
-        "eligible",
-        ["art15_other_no_ban"],
+        "conditional",
+        ["art11_art15_overlap", "art15_other_no_ban"],
         [],
+    ),
+    (
+        "revoked for other reason, date unknown",
+        "factory",
+        {"revocation": {"reason": "other"}},
+        "incomplete",
+        ["art15_unknown"],
+        ["revocation.date"],
     ),
     (
         "revocation unknown",
@@ -635,6 +673,14 @@ CASES: list[tuple[str, str, dict[str, Any], str, list[str], list[str]]] = [
         "incomplete",
         ["art15_unknown"],
         ["revocation.reason"],
+    ),
+    (
+        "revocation 2-3 years ago, reason unknown: Art. 11(3) still open",
+        "factory",
+        {"revocation": {"date": date(2024, 6, 1)}},
+        "conditional",
+        ["art15_ban_over", "art11_art15_overlap"],
+        [],
     ),
     (
         "old revocation, reason no longer matters",
@@ -718,14 +764,18 @@ BAN_CASES = [
     (date(2025, 6, 1), date(2026, 11, 24), "not_eligible", date(2027, 6, 2)),
     (date(2025, 6, 1), date(2027, 5, 31), "not_eligible", date(2027, 6, 2)),
     (date(2025, 6, 1), date(2027, 6, 1), "not_eligible", date(2027, 6, 2)),  # last day of ban
-    (date(2025, 6, 1), date(2027, 6, 2), "eligible", date(2027, 6, 2)),  # first day allowed
+    (date(2025, 6, 1), date(2027, 6, 2), "conditional", date(2027, 6, 2)),  # Art. 15 over
+    (date(2025, 6, 1), date(2028, 6, 1), "conditional", date(2027, 6, 2)),  # 3rd year: Art. 11
+    (date(2025, 6, 1), date(2028, 6, 2), "eligible", date(2027, 6, 2)),  # both over
     (date(2025, 6, 1), date(2030, 1, 1), "eligible", date(2027, 6, 2)),
     (date(2024, 2, 29), date(2026, 2, 28), "not_eligible", date(2026, 3, 1)),  # no 29 Feb
-    (date(2024, 2, 29), date(2026, 3, 1), "eligible", date(2026, 3, 1)),
+    (date(2024, 2, 29), date(2026, 3, 1), "conditional", date(2026, 3, 1)),
+    (date(2024, 2, 29), date(2027, 2, 28), "conditional", date(2026, 3, 1)),
+    (date(2024, 2, 29), date(2027, 3, 1), "eligible", date(2026, 3, 1)),
     (date(2025, 12, 31), date(2027, 12, 31), "not_eligible", date(2028, 1, 1)),
-    (date(2025, 12, 31), date(2028, 1, 1), "eligible", date(2028, 1, 1)),
+    (date(2025, 12, 31), date(2028, 1, 1), "conditional", date(2028, 1, 1)),
     (date(2026, 2, 28), date(2028, 2, 28), "not_eligible", date(2028, 2, 29)),  # leap year
-    (date(2026, 2, 28), date(2028, 2, 29), "eligible", date(2028, 2, 29)),
+    (date(2026, 2, 28), date(2028, 2, 29), "conditional", date(2028, 2, 29)),
 ]
 
 
@@ -760,7 +810,8 @@ def test_ban_is_reported_even_when_other_fields_are_unknown() -> None:
 def test_today_argument_overrides_the_profile() -> None:
     profile = make("factory", revocation={"date": date(2025, 6, 1), "reason": "failed_review"})
     assert evaluate(profile, date(2027, 6, 1)).verdict == "not_eligible"
-    assert evaluate(profile, date(2027, 6, 2)).verdict == "eligible"
+    assert evaluate(profile, date(2027, 6, 2)).verdict == "conditional"
+    assert evaluate(profile, date(2028, 6, 2)).verdict == "eligible"
 
 
 def test_default_today_is_shanghai_time() -> None:
@@ -771,7 +822,8 @@ def test_default_today_is_shanghai_time() -> None:
     with time_machine.travel(datetime(2027, 6, 2, 1, 30, tzinfo=TZ), tick=False):
         result = evaluate(profile)
     assert result.today == date(2027, 6, 2)
-    assert result.verdict == "eligible"
+    assert result.verdict == "conditional"  # Art. 15 over, Art. 11(3) open
+    assert "art15_ban_over" in result.codes
 
 
 # -- the profile model ---------------------------------------------------------------------------
@@ -843,3 +895,98 @@ def test_shares_may_be_integers_or_decimals() -> None:
     assert (
         Profile.model_validate({"park": {"industrial_share": 50.01}}).park.industrial_share == 50.01
     )
+
+
+# -- Art. 11(3) and Art. 15 together: the measures leave it open ----------------------------------
+
+
+@pytest.mark.parametrize("reason", ["failed_review", "other", "major_change"])
+def test_revocation_within_three_years_is_an_open_question(reason: str) -> None:
+    # The case of the issue: revoked 2024-06-01, screened 2026-11-24 (Art. 15's two years over).
+    result = evaluate(make("factory", revocation={"date": date(2024, 6, 1), "reason": reason}))
+    assert result.verdict == "conditional"
+    assert "art11_art15_overlap" in result.codes and "art11_clear" not in result.codes
+    refs = {r.ref for r in result.reasons}
+    assert {"art-11", "art-15"} <= refs  # both articles cited
+    for lang in ("zh", "en"):
+        texts = " ".join(r.text(lang) for r in result.reasons)  # type: ignore[arg-type]
+        context = report_context(result, lang)  # type: ignore[arg-type]
+        steps = " ".join(context["steps"])
+        if lang == "zh":
+            assert "第十一条第（三）项" in texts and "第十五条" in texts
+            assert "没有说明" in texts and "2027-06-01" in texts
+            assert "近三年没有第十一条的任何一种排除情形" not in texts
+            assert "区经济和信息化主管部门确认" in steps
+            assert "办法对此没有明确规定" in context["verdict_label"]
+            assert "原则上" not in context["verdict_label"] + steps
+        else:
+            assert "Art. 11(3)" in texts and "Art. 15" in texts and "leaves this open" in texts
+            assert "None of the Art. 11 exclusions" not in texts
+            assert "district bureau" in steps
+
+
+def test_the_open_question_stays_with_in_principle_conditions() -> None:
+    result = evaluate(
+        make(
+            "factory", district_list=False, revocation={"date": date(2024, 6, 1), "reason": "other"}
+        )
+    )
+    assert result.verdict == "conditional"
+    assert {"art8_not_in_district_list", "art11_art15_overlap"} <= set(result.codes)
+    assert report_context(result)["verdict_label"] == "有条件（“原则上”要求未满足）"
+
+
+def test_the_open_question_holds_up_automatic_inclusion() -> None:
+    result = evaluate(
+        make(
+            "factory",
+            national_list=True,
+            national_listed_before_measures=True,
+            revocation={"date": date(2024, 6, 1), "reason": "other"},
+        )
+    )
+    assert result.verdict == "conditional"
+    assert {"art11_art15_overlap", "art10_auto_included"} <= set(result.codes)
+
+
+# -- Art. 10: listed nationally before the measures were published? -------------------------------
+
+
+@pytest.mark.parametrize("base", ["factory", "park", "supply_chain"])
+def test_art10_needs_the_listing_before_the_measures(base: str) -> None:
+    on_list = {"national_list": True}
+    before = evaluate(make(base, **on_list, national_listed_before_measures=True))
+    assert before.verdict == "auto_included" and "art10_auto_included" in before.codes
+    after = evaluate(make(base, **on_list, national_listed_before_measures=False))
+    assert after.verdict == "eligible" and "art10_auto_included" not in after.codes
+    assert "art10_listed_after_measures" in after.codes and "art8_met" in after.codes
+    unknown = evaluate(make(base, **on_list))
+    assert unknown.verdict == "incomplete"
+    assert unknown.missing == ("national_listed_before_measures",)
+    assert "art10_listing_date_unknown" in unknown.codes
+
+
+def test_art10_listed_after_takes_the_normal_path_with_its_conditions() -> None:
+    result = evaluate(
+        make("factory", national_list=True, national_listed_before_measures=False, grade=2)
+    )
+    assert result.verdict == "conditional" and "art8_grade_below_3" in result.codes
+
+
+def test_art10_listing_date_unknown_yields_to_a_hard_failure() -> None:
+    result = evaluate(make("factory", national_list=True, exclusions__dishonest_debtor=True))
+    assert result.verdict == "not_eligible" and result.missing == ()
+
+
+def test_art10_listing_date_unknown_asks_the_normal_path_too() -> None:
+    result = evaluate(make("factory", national_list=True, district_list=DROP))
+    assert result.missing == ("national_listed_before_measures", "district_list")
+    assert result.pending.index("national_listed_before_measures") < result.pending.index(
+        "district_list"
+    )
+
+
+def test_listing_date_is_not_asked_off_a_national_list() -> None:
+    for value in (False, None):
+        result = evaluate(make("factory", national_list=value))
+        assert "national_listed_before_measures" not in result.pending

@@ -177,8 +177,16 @@ DIALOGS: list[tuple[str, dict[str, Any], list[str], str]] = [
     ),
     (
         "national list: Art. 7 skipped, Art. 11/15 still checked",
-        {**BEIJING_FACTORY, "national_list": True},
-        ["unit_type", "target", "location", "national_list", *EXCL, "revocation"],
+        {**BEIJING_FACTORY, "national_list": True, "national_listed_before_measures": True},
+        [
+            "unit_type",
+            "target",
+            "location",
+            "national_list",
+            "national_listed_before_measures",
+            *EXCL,
+            "revocation",
+        ],
         "auto_included",
     ),
     (
@@ -222,8 +230,13 @@ DIALOGS: list[tuple[str, dict[str, Any], list[str], str]] = [
         "not_eligible",
     ),
     (
-        "revoked after a major change: no date needed",
-        {**BEIJING_FACTORY, "revocation": True, "revocation.reason": "major_change"},
+        "revoked after a major change: the date decides Art. 11(3)",
+        {
+            **BEIJING_FACTORY,
+            "revocation": True,
+            "revocation.reason": "major_change",
+            "revocation.date": "2023-06-01",
+        },
         [
             "unit_type",
             "target",
@@ -235,6 +248,7 @@ DIALOGS: list[tuple[str, dict[str, Any], list[str], str]] = [
             *EXCL,
             "revocation",
             "revocation.reason",
+            "revocation.date",
             "district_list",
             "grade",
         ],

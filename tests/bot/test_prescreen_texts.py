@@ -135,7 +135,9 @@ def test_art11_items_are_quoted_with_their_marker() -> None:
         ({"location": "tianjin", "hq_in_beijing": True}, "以北京总部名义"),
         ({"target": "national", "municipal_list": False, "grade": 4}, "先申报市级"),
         ({}, "征集通知"),
-        ({"national_list": True}, "无需另行申报"),
+        ({"national_list": True, "national_listed_before_measures": True}, "无需另行申报"),
+        ({"national_list": True}, "本办法的发布日期"),
+        ({"revocation": {"date": date(2024, 6, 1), "reason": "other"}}, "带上撤销通知"),
     ],
 )
 def test_next_steps(changes: dict[str, Any], expected: str) -> None:
@@ -164,7 +166,8 @@ def test_next_steps_in_english() -> None:
         ({"district_list": False}, "conditional"),
         ({"legal_person": False}, "not_eligible"),
         ({"exclusions": {}}, "incomplete"),
-        ({"national_list": True}, "auto_included"),
+        ({"national_list": True, "national_listed_before_measures": True}, "auto_included"),
+        ({"revocation": {"date": date(2024, 6, 1), "reason": "failed_review"}}, "conditional"),
         ({"revocation": {"date": date(2025, 6, 1), "reason": "failed_review"}}, "not_eligible"),
     ],
 )
@@ -181,3 +184,35 @@ def test_report_renders(lang: str, changes: dict[str, Any], verdict: str) -> Non
     if result.earliest_reapply:
         assert result.earliest_reapply.isoformat() in text
     assert "\n\n\n" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unsure_target_is_not_shown_as_the_municipal_list(lang: str) -> None:
+    from tests.bot.test_prescreen import DROP
+
+    unsure = report_context(evaluate(make("factory", target=DROP)), lang)  # type: ignore[arg-type]
+    chosen = report_context(evaluate(make("factory")), lang)  # type: ignore[arg-type]
+    assert unsure["target_label"] != chosen["target_label"]
+    assert ("未确定" if lang == "zh" else "not chosen") in unsure["target_label"]
+    text = render("prescreen_result.txt.j2", lang, **unsure)  # type: ignore[arg-type]
+    assert unsure["target_label"] in text
+
+
+def test_the_art15_date_is_not_the_whole_answer_while_art11_is_open() -> None:
+    result = evaluate(make("factory", revocation={"date": date(2024, 6, 1), "reason": "other"}))
+    failed = evaluate(
+        make("factory", revocation={"date": date(2024, 6, 1), "reason": "failed_review"})
+    )
+    for lang, words in (("zh", "按第十五条，最早可重新申报日期"), ("en", "as far as Art. 15 goes")):
+        text = render("prescreen_result.txt.j2", lang, **report_context(failed, lang))  # type: ignore[arg-type]
+        assert words in text and "2026-06-02" in text
+        html = render(
+            "prescreen_result.html.j2", lang, estimate=None, **report_context(failed, lang)
+        )  # type: ignore[arg-type]
+        assert words in html
+    assert result.earliest_reapply is None
+    banned = evaluate(
+        make("factory", revocation={"date": date(2025, 6, 1), "reason": "failed_review"})
+    )
+    text = render("prescreen_result.txt.j2", "zh", **report_context(banned))
+    assert "最早可重新申报日期：2027-06-02" in text and "按第十五条" not in text

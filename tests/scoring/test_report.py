@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from bot.render import render
 from scoring.data import default_table
 from scoring.inputs import parse_input
-from scoring.present import choices, fmt, render_text
+from scoring.present import choices, fmt, render_text, report_context
 from scoring.report import Report, grade_for, score
+from scoring.rules import ChecklistRule, LevelRule, PercentRule, PositionRule, RatioRule
 
 TABLE = default_table()
 EXAMPLE: dict[str, Any] = {
@@ -104,6 +106,61 @@ def test_text_report_zh_and_en() -> None:
     en = render_text(report, "en")
     assert "Total: 20 / 110" in en and "estimate" in en and "Plot ratio" in en
     assert TABLE.grading.note_en in en
+
+
+def _zero_answers() -> dict[str, Any]:
+    """The worst answer to every indicator: everything answered, nothing scores."""
+    zero: dict[type, Any] = {
+        RatioRule: {"value": 0, "requirement": 1},
+        PositionRule: "lagging",
+        PercentRule: 0,
+        ChecklistRule: [],
+        LevelRule: 0,
+    }
+    return {ind.id: zero[type(ind.rule)] for ind in TABLE.indicators}
+
+
+def _summary(report: Report, lang: str = "zh") -> str:
+    """The chat summary (score_result.html.j2) as the score dialog renders it."""
+    return render(
+        "score_result.html.j2",
+        lang,  # type: ignore[arg-type]
+        unanswered_count=len(report.unanswered),
+        offer=True,
+        **report_context(report, lang),  # type: ignore[arg-type]
+    )
+
+
+def test_everything_skipped_is_not_called_full_marks() -> None:
+    report = report_of({})
+    zh, en = _summary(report), _summary(report, "en")
+    assert "各项均已满分" not in zh and "full marks" not in en
+    assert "21 项未填写" in zh and "一项都没有填写" in zh and "请至少填写几项" in zh
+    assert "Nothing was answered" in en and "answer at least a few" in en
+    assert "可以用估算等级直接做申报预审" not in zh  # no grade worth handing over
+    text, text_en = render_text(report), render_text(report, "en")
+    assert "各项均已满分" not in text and "一项都没有填写" in text and "请至少填写几项" in text
+    assert "Every indicator has full marks" not in text_en and "Nothing was answered" in text_en
+
+
+def test_full_marks_on_what_was_answered_points_at_the_rest() -> None:
+    report = report_of({"ind-3": "leading", "ind-4": 100})
+    assert report.top_gains == ()
+    zh, en = _summary(report), _summary(report, "en")
+    assert "各项均已满分" not in zh and "已填写的 2 项均已满分" in zh and "未填写的 19 项" in zh
+    assert "The 2 answered indicators have full marks" in en and "other 19" in en
+    assert "已填写的 2 项均已满分" in render_text(report)
+    assert "可以用估算等级直接做申报预审" in zh
+
+
+def test_all_zero_answers_list_the_biggest_gains() -> None:
+    report = report_of(_zero_answers())
+    assert report.total == 0 and report.unanswered == [] and report.top_gains
+    zh = _summary(report)
+    assert "提分最多的" in zh and "各项均已满分" not in zh and "未填写" not in zh
+    assert "一项都没有填写" not in zh
+    gains = [item.step.gain for item in report.top_gains if item.step]
+    assert gains == sorted(gains, reverse=True) and min(gains) > 0
 
 
 def test_fmt() -> None:

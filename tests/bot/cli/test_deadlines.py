@@ -58,12 +58,13 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         ("exclusion_event", "2023-02-01", [("eligible_again_from", "2026-02-02", None, "art-11")]),
         (
             "exclusion_event",
-            "2023-02-20",  # 2026-02-21 falls in the Spring Festival holiday
-            [("eligible_again_from", "2026-02-21", "2026-02-24", "art-11")],
+            "2023-02-20",  # 2026-02-21 falls in the Spring Festival holiday: a first day stays
+            [("eligible_again_from", "2026-02-21", None, "art-11")],
         ),
         ("review_notice", "2026-10-10", [("review_due", "2026-10-10", None, "art-13")]),
         ("report_notice", "2026-05-02", [("report_due", "2026-05-02", "2026-05-06", "art-12")]),
-        ("report_notice", "2028-01-01", [("report_due", "2028-01-01", "2028-01-03", "art-12")]),
+        # 元旦 2028 is a Saturday, made up on Monday the 3rd (computed: 2028 is not published)
+        ("report_notice", "2028-01-01", [("report_due", "2028-01-01", "2028-01-04", "art-12")]),
     ],
 )
 def test_each_event(
@@ -149,3 +150,32 @@ def test_through_the_console_script() -> None:
     )
     assert bad.returncode == 2
     assert bad.stdout == "" and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "typed", "day", "year_words"),
+    [
+        ("rename", "11月10日", "2026-11-10", "已经发生的事件取最近一次，即 2026 年"),
+        ("rename", "12月1日", "2025-12-01", "已经发生的事件取最近一次，即 2025 年"),
+        ("review_notice", "11月10日", "2027-11-10", "通知规定的日期取下一次，即 2027 年"),
+    ],
+)
+def test_a_date_without_a_year(
+    capsys: pytest.CaptureFixture[str], event: str, typed: str, day: str, year_words: str
+) -> None:
+    from datetime import datetime
+
+    import time_machine
+
+    from bot.dates import TZ
+
+    with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=TZ), tick=False):
+        payload = run_json(capsys, event, typed)
+        assert payload["date"] == day
+        assert main(["deadlines", event, typed, "--json"]) == 0
+        assert year_words in capsys.readouterr().err
+        assert main(["deadlines", event, typed]) == 0
+        out = capsys.readouterr().out
+        assert f"日期 {day}" in out and year_words in out
+        assert main(["deadlines", event, typed, "--lang", "en"]) == 0
+        assert "had no year" in capsys.readouterr().out

@@ -111,7 +111,18 @@ def test_json_profile_on_stdin(
         (("district_list: true", "district_list: false"), "conditional", [], None),
         (("grade: 3", "grade: null"), "conditional", [], None),
         (("grade: 3\n", ""), "incomplete", ["grade"], None),
-        (("national_list: false", "national_list: true"), "auto_included", [], None),
+        (
+            ("national_list: false", "national_list: true\nnational_listed_before_measures: true"),
+            "auto_included",
+            [],
+            None,
+        ),
+        (
+            ("national_list: false", "national_list: true"),
+            "incomplete",
+            ["national_listed_before_measures"],
+            None,
+        ),
         (("  dishonest_debtor: false\n", ""), "incomplete", ["exclusions.dishonest_debtor"], None),
         (("  dishonest_debtor: false", "  dishonest_debtor: true"), "not_eligible", [], None),
     ],
@@ -137,7 +148,9 @@ def test_day_after_the_ban_can_apply(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     payload = run_json(capsys, monkeypatch, SAMPLE.replace("2026-11-24", "2027-06-02"))
-    assert payload["verdict"] == "eligible"
+    # Art. 15 no longer bars it, but the revocation is within Art. 11's three years
+    assert payload["verdict"] == "conditional"
+    assert {r["ref"] for r in payload["reasons"]} >= {"art-11", "art-15"}
     assert payload["earliest_reapply"] == "2027-06-02"
 
 
@@ -279,3 +292,43 @@ def test_console_script_bad_input(text: str, field: str) -> None:
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert field in done.stderr
+
+
+def _profile_fields() -> set[str]:
+    from bot import prescreen
+
+    names: set[str] = set()
+    for model in (
+        prescreen.Profile,
+        prescreen.Park,
+        prescreen.SupplyChain,
+        prescreen.Exclusions,
+        prescreen.Revocation,
+    ):
+        names |= set(model.model_fields)
+    return names
+
+
+def test_help_and_readme_document_every_profile_field(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["prescreen", "--help"])
+    help_text = capsys.readouterr().out
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `prescreen` profile", 1)[1].split("\n### ", 1)[0]
+    for name in sorted(_profile_fields()):
+        assert f"{name}:" in help_text, f"--help does not document {name}"
+        assert f"{name}:" in section, f"README does not document {name}"
+    for value in ("failed_review", "major_change", "supply_chain", "tianjin", "research"):
+        assert value in help_text and value in section
+
+
+def test_readme_profile_is_a_valid_profile() -> None:
+    import yaml
+
+    from bot import prescreen
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `prescreen` profile", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    profile = prescreen.Profile.model_validate(yaml.safe_load(block))
+    assert set(profile.model_fields_set) == set(prescreen.Profile.model_fields)

@@ -100,6 +100,32 @@ def test_empty_mapping_and_null_are_unanswered(
     assert "ind-4" in payload["unanswered"] and "ind-9" not in payload["unanswered"]
 
 
+def english_max(ref: str) -> float:
+    from scoring.data import default_table
+
+    return next(ind.max_points for ind in default_table().indicators if ind.id == ref)
+
+
+def test_chinese_tier_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = 'ind-3: 领先\nind-5: 先进\nind-6: 平均\nind-7: 落后\nind-8: 行业先进\nind-10: "领先"\n'
+    payload = run_json(capsys, write(tmp_path, text))
+    points = {item["ref"]: item["points"] for item in payload["items"]}
+    english = run_json(
+        capsys,
+        write(
+            tmp_path,
+            "ind-3: leading\nind-5: advanced\nind-6: average\nind-7: lagging\nind-8: advanced\n",
+        ),
+    )
+    same = {item["ref"]: item["points"] for item in english["items"]}
+    refs = ("ind-3", "ind-5", "ind-6", "ind-7", "ind-8")
+    assert [points[ref] for ref in refs] == [same[ref] for ref in refs]
+    assert points["ind-10"] == english_max("ind-10")
+    payload = run_json(capsys, write(tmp_path, '{"ind-3": "领先"}', "in.json"))
+    assert payload["items"][2]["points"] == english_max("ind-3")
+    assert "领先" in fails(capsys, write(tmp_path, "ind-3: 很好\n"))
+
+
 def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import io
     import sys

@@ -305,8 +305,9 @@ def test_impossible_or_future_dates_are_asked_again(engine: Engine, typed: str, 
     while (field := asking(engine)) is not None:
         reply = tap(engine, buttons(reply)[REVOKED[field]])
     result = last(reply).text
-    assert "预审结论：符合申报条件" in result
-    assert "两年期已于2026-01-15届满，自2026-01-16起可以重新申报" in result
+    # within Art. 11's three years: the measures leave it open (Art. 11(3) vs Art. 15)
+    assert "预审结论：有条件（办法对此没有明确规定" in result
+    assert "两年期已于2026-01-15届满，自2026-01-16起不再受第十五条的限制" in result
     assert "最早可重新申报日期：2026-01-16" in result
 
 

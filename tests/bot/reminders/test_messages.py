@@ -71,5 +71,14 @@ def test_cli_text_in_both_languages() -> None:
     items = deadlines_for("review_notice", date(2028, 1, 1))
     zh = render_deadlines_text(Event.REVIEW_NOTICE, date(2028, 1, 1), items, "zh")
     en = render_deadlines_text(Event.REVIEW_NOTICE, date(2028, 1, 1), items, "en")
-    assert "2028-01-03" in zh and "尚未发布" in zh
-    assert "2028-01-03" in en and "not out yet" in en
+    assert "2028-01-04" in zh and "尚未发布" in zh
+    assert "2028-01-04" in en and "not out yet" in en
+
+
+def test_a_first_permitted_day_on_a_rest_day_is_not_said_to_move() -> None:
+    items = deadlines_for("revoked_failed_review", date(2024, 2, 29))  # 2026-03-01, a Sunday
+    zh = render_deadlines_text(Event.REVOKED_FAILED_REVIEW, date(2024, 2, 29), items, "zh")
+    en = render_deadlines_text(Event.REVOKED_FAILED_REVIEW, date(2024, 2, 29), items, "en")
+    assert "2026-03-01" in zh and "顺延至" not in zh and "2026-03-02" not in zh
+    assert "不办公" in zh and "不顺延" in zh
+    assert "runs to" not in en and "closed" in en and "not moved" in en

@@ -87,6 +87,27 @@ def test_reapply_the_day_after_two_years_art_15() -> None:
     assert only("revoked_failed_review", date(2024, 12, 31)).due == date(2027, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("event", "day", "first"),
+    [
+        ("revoked_failed_review", date(2024, 2, 29), date(2026, 3, 1)),  # a Sunday
+        ("exclusion_event", date(2023, 9, 30), date(2026, 10, 1)),  # 国庆 2026
+        ("revoked_failed_review", date(2025, 9, 30), date(2027, 10, 1)),  # 国庆 2027, computed
+    ],
+)
+def test_a_first_permitted_day_is_never_moved(event: str, day: date, first: date) -> None:
+    # 民法典 第二百零三条 extends the last day of a period to act, not a first day one may act.
+    item = only(event, day)
+    assert item.sense == "from" and item.due == first
+    assert item.holiday_adjusted is None and item.to_json()["holiday_adjusted"] is None
+    assert item.closed is True
+
+
+def test_a_first_permitted_working_day_is_not_marked_closed() -> None:
+    item = only("revoked_failed_review", date(2025, 4, 15))  # 2027-04-16, a Friday
+    assert item.closed is False and item.holiday_adjusted is None
+
+
 def test_eligible_again_the_day_after_three_years_art_11() -> None:
     item = only("exclusion_event", date(2024, 2, 29))
     assert (item.kind, item.due, item.ref) == (
@@ -175,18 +196,39 @@ def test_thirty_days_ending_in_national_day_week() -> None:
     assert item.holiday_adjusted == date(2026, 10, 8)
 
 
-def test_uncovered_year_falls_back_to_weekends_and_says_so() -> None:
+def test_uncovered_year_falls_back_to_computed_holidays_and_says_so() -> None:
+    # 元旦 2028 is a Saturday: made up on Monday 3 January, so the period runs to the 4th.
     saturday = only("report_notice", date(2028, 1, 1))
-    assert saturday.holiday_adjusted == date(2028, 1, 3)
+    assert saturday.holiday_adjusted == date(2028, 1, 4)
     assert saturday.official_calendar is False
     assert saturday.uncovered_year == 2028
     assert "2028" in saturday.calendar_note("en")
     assert "not out yet" in saturday.calendar_note("en")
-    assert "2028" in saturday.calendar_note("zh")
-    # 2028-10-02 is a Monday: without the official schedule it counts as a working day.
+    assert "2028" in saturday.calendar_note("zh") and "调休" in saturday.calendar_note("zh")
+    assert "放假办法" in saturday.calendar_note("zh")
+    # 2028-10-02 is a Monday inside 国庆 (1-3 Oct, 中秋 on the 3rd): made up on 4 and 5 Oct.
     monday = only("report_notice", date(2028, 10, 2))
-    assert monday.holiday_adjusted is None
+    assert monday.holiday_adjusted == date(2028, 10, 6)
     assert monday.official_calendar is False
+
+
+@pytest.mark.parametrize(
+    ("event", "day", "due", "adjusted"),
+    [
+        ("rename", date(2027, 9, 1), date(2027, 10, 1), date(2027, 10, 6)),  # 国庆 2027
+        ("rename", date(2026, 12, 2), date(2027, 1, 1), date(2027, 1, 4)),  # 元旦 2027
+        ("major_change", date(2027, 1, 6), date(2027, 2, 5), date(2027, 2, 11)),  # 除夕 2027
+        ("rename", date(2027, 3, 6), date(2027, 4, 5), date(2027, 4, 6)),  # 清明 2027
+        ("rename", date(2027, 5, 10), date(2027, 6, 9), date(2027, 6, 10)),  # 端午 2027
+        ("rename", date(2027, 8, 16), date(2027, 9, 15), date(2027, 9, 16)),  # 中秋 2027
+    ],
+)
+def test_unpublished_years_move_past_the_statutory_holidays(
+    event: str, day: date, due: date, adjusted: date
+) -> None:
+    item = only(event, day)
+    assert (item.due, item.holiday_adjusted) == (due, adjusted)
+    assert item.official_calendar is False and item.calendar_note() is not None
 
 
 def test_adjustment_running_into_an_uncovered_year(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,7 +243,7 @@ def test_adjustment_running_into_an_uncovered_year(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(chinese_calendar, "is_workday", calendar)
     result = holidays.adjust(date(2026, 12, 31))
-    assert result.adjusted == date(2027, 1, 1)  # a Friday, by the weekend fallback
+    assert result.adjusted == date(2027, 1, 4)  # 元旦 on Friday, then the weekend
     assert (result.official_calendar, result.uncovered_year) == (False, 2027)
 
 
@@ -212,8 +254,8 @@ def test_calendar_failure_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
         raise NotImplementedError(f"no available data for year {day.year}")
 
     monkeypatch.setattr(chinese_calendar, "is_workday", unpublished)
-    item = only("review_notice", date(2026, 10, 3))  # a Saturday
-    assert item.holiday_adjusted == date(2026, 10, 5)
+    item = only("review_notice", date(2026, 10, 3))  # a Saturday, 国庆 (made up on the 5th)
+    assert item.holiday_adjusted == date(2026, 10, 6)
     assert item.official_calendar is False
 
 
