@@ -35,7 +35,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "revocation": {"date": "2025-06-01", "reason": "failed_review"},
     },
     "incomplete": {"unit_type": "factory", "location": "beijing"},
-    "auto_included": {**FACTORY, "national_list": True},
+    "auto_included": {**FACTORY, "national_list": True, "national_listed_before_measures": True},
 }
 ANSWERS: dict[str, Any] = {
     "ind-1": {"value": 1.6, "requirement": 1.0},
