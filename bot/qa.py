@@ -713,13 +713,10 @@ class QAIndex:
 def default_index() -> QAIndex:
     """The index over the shipped knowledge base, built once per change of its sources
     (see :mod:`bot.cache`) and loaded once per process."""
-    from bot import knowledge, textnorm
-    from bot.cache import load_or_build
+    from bot import knowledge
+    from bot.cache import load_or_build, module_sources
 
-    sources = (
-        *knowledge.SOURCES,
-        Path(__file__),
-        Path(textnorm.__file__),
-        KNOWLEDGE_DIR / "scope.yaml",
-    )
+    # Every module the index is built with, not a hand-kept list: one left out would let a
+    # changed matcher load an index built by the old one.
+    sources = (*knowledge.SOURCES, *module_sources(__name__), KNOWLEDGE_DIR / "scope.yaml")
     return load_or_build("qa-index", sources, lambda: QAIndex(default()))
