@@ -9,7 +9,7 @@ from typing import Any, Literal
 from bot.knowledge import Article, Indicator, Item, KnowledgeBase, default
 from bot.qa import Result
 from bot.refs import ref_label
-from bot.render import Lang, render
+from bot.render import Lang, label, render
 
 Format = Literal["txt", "html"]
 RELATED_SHARE = 0.4  # a further hit is offered as related when it scores this share of the best
@@ -135,7 +135,8 @@ def article_text(ref: str, lang: Lang, fmt: Format = "txt", kb: KnowledgeBase | 
     chapter = None
     article = kb.article_of(ref)
     if article is not None:
-        chapter = f"{article.chapter.heading} {article.chapter.title}"
+        # The chapter is named in the reader's language; the article stays verbatim Chinese.
+        chapter = label(f"chapter.{article.chapter.number}", lang)
     return render(
         f"article.{fmt}.j2", lang, quote=quote(ref, lang, kb), related=related, chapter=chapter
     )

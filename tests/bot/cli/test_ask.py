@@ -99,3 +99,30 @@ def test_ask_does_not_import_telegram_frameworks(greenbot: Run) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_ask_dash_reads_questions_from_stdin(greenbot: Run) -> None:
+    """As ``prescreen -`` does: '-' is stdin, not a question made of a hyphen."""
+    done = greenbot("ask", "-", "--json", input="第十三条\n厂区迁址要重新复核吗\n")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["第十三条", "厂区迁址要重新复核吗"]
+    assert lines[0]["hits"][0]["ref"] == "art-13"
+
+
+def test_article_in_english_names_its_chapter_in_english(greenbot: Run) -> None:
+    done = greenbot("article", "11", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    first, *rest = done.stdout.splitlines()
+    assert first.startswith("Chapter 3") and "第三章" not in done.stdout
+    assert "第十一条 近三年有下列情况之一的单位" in "\n".join(rest)  # the text stays verbatim
+
+
+def test_chapter_labels_match_the_knowledge_base() -> None:
+    from bot.knowledge import default
+    from bot.render import label
+
+    for article in default().articles.values():
+        chapter = article.chapter
+        assert label(f"chapter.{chapter.number}", "zh") == f"{chapter.heading} {chapter.title}"
+        assert label(f"chapter.{chapter.number}", "en").startswith(f"Chapter {chapter.number}:")
