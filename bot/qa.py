@@ -26,9 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bot.knowledge import KNOWLEDGE_DIR, Article, Indicator, Item, KnowledgeBase, default
+from bot.qa_features import Features
 from bot.qa_terms import (
     EN_STOP,
     EN_WORD,
@@ -66,6 +67,10 @@ _CITES_ARTICLE = re.compile(r"第[一二三四五六七八九十]+条")
 _BM25_WEIGHT = 0.35
 _EXPLICIT_SCORE = 100.0
 _MIN_SCORE = 0.8
+# A contest between the first two hits: the second scores this share of the first, and the
+# first is below the score that only a question full of one entry's own words reaches.
+_CLOSE_SHARE = 0.9
+_SURE_SCORE = 9.0
 # Runs of the text that say nothing on their own, so quoting them does not make a question ours.
 _FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关", "应在", "进行")
 _WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words of this regulation
@@ -98,6 +103,9 @@ _OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the questi
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 
 
+Scope = Literal["in", "maybe", "out"]
+Confidence = Literal["high", "low"]
+
 # -- results -----------------------------------------------------------------------------------
 
 
@@ -119,6 +127,10 @@ class Result:
     notes: tuple[str, ...] = ()  # where the measures are silent on the detail asked
     out_of_range: int | None = None  # "第三十条": the measures have 21 articles
     problem: str | None = None  # unusable input: "empty", "too_long", "no_words"
+    # "high": the first hit answers the question; "low": it may not, so the answer offers the
+    # first few hits to choose from; None: out of scope or unusable.
+    confidence: Confidence | None = None
+    fitted: tuple[str, ...] = ()  # the question's numbers against the text's thresholds
 
 
 class QuestionError(ValueError):
@@ -202,6 +214,7 @@ class QAIndex:
         scope = _load_scope()
         self.weak, self.other_topics, self.core = scope.weak, scope.other_topics, scope.core
         self.other_questions = scope.other_questions
+        self.features = Features.load(KNOWLEDGE_DIR / "scope.yaml")
         self._split_cache = {
             phrases: self._split(phrases)
             for phrases in (self.other_topics, self.other_questions, self.core)
@@ -457,6 +470,8 @@ class QAIndex:
                     break
             if term not in found and size > 1 and gapped(parts, words):
                 found[term] = NEAR
+            elif term not in found and size == 2 and gapped(parts[::-1], words):
+                found[term] = NEAR  # "production stopped" for "stopped production"
         return found
 
     def _zh_score(self, terms: dict[str, float], found: dict[str, Match]) -> float:
@@ -562,16 +577,22 @@ class QAIndex:
             return Result(question=question, in_scope=False, problem=error.code)
         text = normalize(cleaned)
         explicit, beyond = self.explicit_refs(text)
-        scores, zh_found, en_found = self._rank(text)
+        topic = self.features.without_status(text)
+        scores, zh_found, en_found = self._rank(topic if topic.strip() else text)
         matched = [*zh_found, *en_found]
+        confidence: Confidence = "high"
         if explicit:
             ranked = self._with_explicit(explicit, scores)
         else:
             if beyond is not None and not matched:
                 return Result(question=cleaned, in_scope=False, out_of_range=beyond)
-            if not self._in_scope(text, zh_found, en_found, scores):
+            scope = self._scope(text, zh_found, en_found, scores)
+            if scope == "out":
                 return Result(question=cleaned, in_scope=False)
+            scores = self.features.reframe(text, scores)
             ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self._order(kv[0])))
+            if scope == "maybe" or self._close_call(ranked, zh_found, en_found):
+                confidence = "low"
 
         hits = tuple(
             Hit(ref=ref, title=self.kb.title(ref, lang), score=round(score, 3))
@@ -581,7 +602,36 @@ class QAIndex:
         if quote.startswith("art-") and "." not in quote and not explicit:
             quote = self._best_item(quote, zh_found, en_found) or quote
         notes = tuple(self._silences(quote, text, lang))
-        return Result(question=cleaned, in_scope=True, hits=hits, quote_ref=quote, notes=notes)
+        answered = [quote, *([quote.split(".")[0]] if "." in quote else [])]
+        fitted = tuple(self.features.fitted(answered, text, lang))
+        return Result(
+            question=cleaned,
+            in_scope=True,
+            hits=hits,
+            quote_ref=quote,
+            notes=notes,
+            confidence=confidence,
+            fitted=fitted,
+        )
+
+    def _close_call(
+        self,
+        ranked: list[tuple[str, float]],
+        zh_found: dict[str, Match],
+        en_found: dict[str, float],
+    ) -> bool:
+        """Two entries score about alike, neither by much, and each for words of its own
+        (not only generic ones like 申报): which one is meant is a guess."""
+        if len(ranked) < 2:
+            return False
+        (_, best), (second_ref, second) = ranked[0], ranked[1]
+        if best >= _SURE_SCORE or second < _CLOSE_SHARE * best:
+            return False
+        strong_zh = {t: m for t, m in zh_found.items() if t not in self.weak}
+        doc = self.docs[second_ref]
+        own = self._zh_score(doc.zh_terms, strong_zh)
+        own += sum(self.en_weight[t] for t in en_found if t in doc.en_terms and t not in self.weak)
+        return own > 0
 
     def _with_explicit(
         self, explicit: list[str], scores: dict[str, float]
@@ -617,14 +667,25 @@ class QAIndex:
         en_found: dict[str, float],
         scores: dict[str, float],
     ) -> bool:
-        """See the module docstring: ours unless it is about something else."""
+        return self._scope(text, zh_found, en_found, scores) == "in"
+
+    def _scope(
+        self,
+        text: str,
+        zh_found: dict[str, Match],
+        en_found: dict[str, float],
+        scores: dict[str, float],
+    ) -> Scope:
+        """See the module docstring: ours unless it is about something else. "maybe" when
+        nothing says it is another subject but too little says it is ours: the answer then
+        offers candidates rather than refusing a question that may well be in scope."""
         if not scores:
-            return False
+            return "out"
         matched = [*zh_found, *en_found]
         if _OTHER_RULES.search(text) and not _OURS.search(text):
-            return False  # another jurisdiction's own rules (上海市绿色工厂评价办法)
+            return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
         if self._contains_any(text, self.other_questions):
-            return False  # a question the measures never answer (what a certification costs)
+            return "out"  # a question the measures never answer (what a certification costs)
         other = self._other_topics_in(text)
         if other:
             # Another subject is named (新能源汽车, 天气): ours only if our subject is named
@@ -633,18 +694,20 @@ class QAIndex:
             for topic in other:
                 rest = rest.replace(topic, " ")
             if self._names_core(rest):
-                return True
+                return "in"
             _, rest_zh, rest_en = self._rank(rest)
             strong = sum(
                 self.zh_weight[t] * m.factor for t, m in rest_zh.items() if t not in self.weak
             )
             strong += sum(self.en_weight[t] * f for t, f in rest_en.items() if t not in self.weak)
-            return strong >= _CLEARLY_OURS
+            return "in" if strong >= _CLEARLY_OURS else "out"
         if any(term not in self.weak for term in matched):
-            return max(scores.values()) >= _MIN_SCORE
+            return "in" if max(scores.values()) >= _MIN_SCORE else "maybe"
         if matched:
-            return self._names_core(text) or not self._foreign(text, zh_found)
-        return self._quotes_text(text)
+            return "in" if self._names_core(text) or not self._foreign(text, zh_found) else "maybe"
+        if self._quotes_text(text):
+            return "in"
+        return "maybe" if self._names_core(text) else "out"
 
     @staticmethod
     def _split(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -699,14 +762,27 @@ class QAIndex:
         return (0 if kind == "art" else 1, int(number.split(".")[0]))
 
     def _silences(self, ref: str, text: str, lang: str) -> Iterable[str]:
+        """What the text leaves open of the detail asked: the entry's own silent_on notes
+        when their words are in the question, else the note of each kind of detail asked for
+        (a date, an amount, a contact …) that the entry's text does not give."""
         entries: list[Any] = [self.kb.get(ref)]
         article = self.kb.article_of(ref)
         if article is not None and article.id != ref:
             entries.append(article)
-        for entry in entries:
-            for silence in getattr(entry, "silent_on", []):
-                if any(normalize(term) in text for term in silence.terms):
-                    yield silence.note(lang)
+        own = [
+            silence.note(lang)
+            for entry in entries
+            for silence in getattr(entry, "silent_on", [])
+            if any(normalize(term) in text for term in silence.terms)
+        ]
+        if own:
+            yield from own
+            return
+        given = self._full_text(article.id if article is not None else ref)
+        for detail in self.features.detail_kinds(text):
+            if not detail.given.search(given):
+                yield detail.en if lang == "en" else detail.zh
+                return  # one line: the first kind asked
 
 
 @cache

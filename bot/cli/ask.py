@@ -48,6 +48,7 @@ def _payload(question: str, lang: Any) -> tuple[dict[str, Any], str | None]:
         "question": result.question,
         "in_scope": result.in_scope,
         "hits": [{"ref": h.ref, "title": h.title, "score": h.score} for h in result.hits],
+        "confidence": result.confidence,
         "answer": answer_text(result, lang),
     }
     return payload, problem

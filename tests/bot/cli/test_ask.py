@@ -13,8 +13,8 @@ def test_ask_json_contract(greenbot: Run) -> None:
     done = greenbot("ask", "单位名称变了要多久内报市经信局", "--json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
-    assert set(payload) == {"question", "in_scope", "hits", "answer"}
-    assert payload["in_scope"] is True
+    assert set(payload) == {"question", "in_scope", "hits", "answer", "confidence"}
+    assert payload["in_scope"] is True and payload["confidence"] == "high"
     assert payload["hits"][0]["ref"] == "art-14"
     assert all(set(hit) == {"ref", "title", "score"} for hit in payload["hits"])
     assert all(isinstance(hit["score"], float) for hit in payload["hits"])
@@ -26,6 +26,7 @@ def test_ask_json_contract(greenbot: Run) -> None:
 def test_ask_out_of_scope_json(greenbot: Run) -> None:
     payload = json.loads(greenbot("ask", "明天会下雨吗", "--json").stdout)
     assert payload["in_scope"] is False and payload["hits"] == []
+    assert payload["confidence"] is None
     assert payload["answer"]
 
 
@@ -126,3 +127,11 @@ def test_chapter_labels_match_the_knowledge_base() -> None:
         chapter = article.chapter
         assert label(f"chapter.{chapter.number}", "zh") == f"{chapter.heading} {chapter.title}"
         assert label(f"chapter.{chapter.number}", "en").startswith(f"Chapter {chapter.number}:")
+
+
+def test_ask_low_confidence_offers_candidates_in_json(greenbot: Run) -> None:
+    """Generic words and a detail the measures leave open: not refused, not a guess either."""
+    payload = json.loads(greenbot("ask", "申报截止日期是什么时候？", "--json").stdout)
+    assert payload["in_scope"] is True and payload["confidence"] == "low"
+    assert payload["hits"] and payload["answer"].splitlines()[1] == "您是想问以下哪一条？"
+    assert payload["answer"].startswith("办法没有写申报的具体时间")
