@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -101,6 +102,18 @@ _OTHER_RULES = re.compile(
 )
 _OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
+_LATIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]")
+# A pinyin word: letters with or without tone marks, tone digits allowed (ting2chan3).
+_PINYIN_WORD = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü0-5]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][1-5]?")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def _toneless(word: str) -> str:
+    """tíngchǎn → tingchan, lǜ → lv, ting2chan3 → tingchan."""
+    word = word.replace("ü", "v").replace("ǖ", "v").replace("ǘ", "v").replace("ǚ", "v")
+    word = word.replace("ǜ", "v")
+    bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return "".join(c for c in bare if not c.isdigit())
 
 
 Scope = Literal["in", "maybe", "out"]
@@ -244,6 +257,8 @@ class QAIndex:
         self._build_bm25()
         self.en_vocabulary = self._english_vocabulary()
         self._build_quotes()
+        self._build_pinyin()
+        self._build_typos()
 
     # construction
 
@@ -365,6 +380,64 @@ class QAIndex:
             for run in cjk_runs(text):
                 self.text_4grams.update(run[i : i + 4] for i in range(len(run) - 3))
 
+    def _build_pinyin(self) -> None:
+        """The lexicon's Chinese terms by their toneless syllables (gengming, geng ming →
+        更名), so a question typed in pinyin finds them. pypinyin is needed only here: the
+        built index carries the table, and answering never imports it."""
+        from pypinyin import Style, lazy_pinyin
+
+        self.pinyin_terms: dict[str, str] = {}
+        for term in self.zh_terms_sorted:  # longest and weightiest first: they keep a sound
+            if len(term) < 2 or not term.isalpha() or not has_cjk(term) or term in self.weak:
+                continue
+            syllables = lazy_pinyin(term, style=Style.NORMAL, errors="ignore")
+            key = "".join(syllables).replace("ü", "v")
+            if len(syllables) == len(term) and len(key) >= 4:
+                self.pinyin_terms.setdefault(key, term)
+
+    def _build_typos(self) -> None:
+        """Long terms by each of their characters left out (绿色供应?管理 for 绿色供应链管理),
+        so a term typed with one wrong character is still found."""
+        self.zh_typos: dict[str, str] = {}
+        for term in self.zh_terms_sorted:
+            if len(term) < 4 or len(term) > SUB_MAX or term in self.weak or not term.isalpha():
+                continue
+            for i in range(len(term)):
+                self.zh_typos.setdefault(f"{term[:i]}?{term[i + 1 :]}", term)
+
+    def from_pinyin(self, text: str) -> str:
+        """Runs of pinyin in the question replaced by the lexicon terms they spell
+        (tíngchǎn, ting2chan3, tingchan → 停产); English words are left alone."""
+        if not _LATIN.search(text):
+            return text
+        words = list(_PINYIN_WORD.finditer(text))
+        if not words:
+            return text
+        keys = [_toneless(m.group(0)) for m in words]
+        marked = [m.group(0) != k for m, k in zip(words, keys, strict=True)]
+        out: list[str] = []
+        last = 0
+        i = 0
+        while i < len(words):
+            for size in range(min(4, len(words) - i), 0, -1):
+                span = range(i, i + size)
+                key = "".join(keys[j] for j in span)
+                term = self.pinyin_terms.get(key)
+                english = any(
+                    not marked[j] and (stem(keys[j]) in self.en_vocabulary or keys[j] in EN_STOP)
+                    for j in span
+                )
+                if term and not english:
+                    out.append(text[last : words[i].start()])
+                    out.append(term)
+                    last = words[i + size - 1].end()
+                    i += size
+                    break
+            else:
+                i += 1
+        out.append(text[last:])
+        return "".join(out)
+
     def _quotes_text(self, text: str) -> bool:
         for run in cjk_runs(text):
             for i in range(len(run) - 3):
@@ -443,7 +516,35 @@ class QAIndex:
             if not inside and part not in used_parts and self._text_df(part) < _COMMON_DF:
                 used_parts.add(part)
                 found[term] = near
+        taken = [*spans, *((m.start, m.end) for m in found.values())]
+        self._match_typos(text, taken, found)
         return found
+
+    def _match_typos(
+        self, text: str, spans: list[tuple[int, int]], found: dict[str, Match]
+    ) -> None:
+        """Long terms typed with one wrong character, where nothing else was found."""
+        for run in _CJK_RUN.finditer(text):
+            chars = run.group(0)
+            if len(chars) < 4:
+                continue
+            for size in range(min(SUB_MAX, len(chars)), 3, -1):
+                for at in range(len(chars) - size + 1):
+                    start = run.start() + at
+                    end = start + size
+                    if any(s < end and start < e for s, e in spans):
+                        continue
+                    piece = chars[at : at + size]
+                    # What is kept must be the term's substance, not words like 去哪 or 的.
+                    loose = sum(1 for ch in piece if ch in FUNCTION_CHARS)
+                    if loose > (1 if size >= 5 else 0):
+                        continue
+                    for i in range(size):
+                        term = self.zh_typos.get(f"{piece[:i]}?{piece[i + 1 :]}")
+                        if term is not None and term not in found:
+                            found[term] = Match(NEAR, start, end)
+                            spans.append((start, end))
+                            break
 
     def _text_df(self, part: str) -> int:
         if part not in self._df_cache:
@@ -575,7 +676,7 @@ class QAIndex:
             cleaned = check_question(question)
         except QuestionError as error:
             return Result(question=question, in_scope=False, problem=error.code)
-        text = normalize(cleaned)
+        text = self.from_pinyin(normalize(cleaned))
         explicit, beyond = self.explicit_refs(text)
         topic = self.features.without_status(text)
         scores, zh_found, en_found = self._rank(topic if topic.strip() else text)
