@@ -100,6 +100,10 @@ _OTHER_RULES = re.compile(
     rf"(?:{_PLACES})(?:市|省)?(?:[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
     rf"|的?(?:市级|省级)?绿色(?:工厂|制造))"
 )
+# Tianjin's and Hebei's own lists and money are theirs, though their factories can be ours.
+_NEIGHBOUR_RULES = re.compile(
+    r"(?:天津|河北)(?:市|省)?(?:对|的?(?:省级|市级)|\w{0,6}(?:奖励|补贴|办法|政策|细则))"
+)
 _OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 _LATIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]")
@@ -388,7 +392,7 @@ class QAIndex:
 
         self.pinyin_terms: dict[str, str] = {}
         for term in self.zh_terms_sorted:  # longest and weightiest first: they keep a sound
-            if len(term) < 2 or not term.isalpha() or not has_cjk(term) or term in self.weak:
+            if len(term) < 2 or not term.isalpha() or not has_cjk(term):
                 continue
             syllables = lazy_pinyin(term, style=Style.NORMAL, errors="ignore")
             key = "".join(syllables).replace("ü", "v")
@@ -783,7 +787,8 @@ class QAIndex:
         if not scores:
             return "out"
         matched = [*zh_found, *en_found]
-        if _OTHER_RULES.search(text) and not _OURS.search(text):
+        other_rules = _OTHER_RULES.search(text) or _NEIGHBOUR_RULES.search(text)
+        if other_rules and not _OURS.search(text):
             return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
         if self._contains_any(text, self.other_questions):
             return "out"  # a question the measures never answer (what a certification costs)

@@ -51,6 +51,9 @@ class Frame:
     factors: dict[str, float]
     status: re.Pattern[str] | None  # words that place the asker, not what is asked
     carry: dict[str, str]  # an entry that scores at least as another does, in this frame
+    also: tuple[re.Pattern[str], ...] = ()  # each must be in the question too
+    requires: tuple[str, ...] = ()  # frames that must be found as well
+    unless: tuple[str, ...] = ()  # frames that rule this one out
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class Features:
                 {**spec.get("favour", {}), **spec.get("disfavour", {})},
                 re.compile(spec["status"]) if "status" in spec else None,
                 dict(spec.get("carry", {})),
+                tuple(re.compile(p) for p in spec.get("also", [])),
+                tuple(spec.get("requires", [])),
+                tuple(spec.get("unless", [])),
             )
             for name, spec in data["frames"].items()
         )
@@ -110,7 +116,17 @@ class Features:
         return [d for d in self.details if d.cues.search(text)]
 
     def frames_in(self, text: str) -> list[Frame]:
-        return [f for f in self.frames if f.cues.search(text)]
+        """The frames of the question: their cues and every ``also`` pattern found, the
+        frames they require found too, none of those that rule them out."""
+        found = [
+            f for f in self.frames if f.cues.search(text) and all(p.search(text) for p in f.also)
+        ]
+        names = {f.name for f in found}
+        return [
+            f
+            for f in found
+            if all(r in names for r in f.requires) and not any(u in names for u in f.unless)
+        ]
 
     def without_status(self, text: str) -> str:
         """The question less the words that only say where the asker stands (我们已经是市级
