@@ -122,11 +122,9 @@ class Features:
             f for f in self.frames if f.cues.search(text) and all(p.search(text) for p in f.also)
         ]
         names = {f.name for f in found}
-        return [
-            f
-            for f in found
-            if all(r in names for r in f.requires) and not any(u in names for u in f.unless)
-        ]
+        found = [f for f in found if all(r in names for r in f.requires)]
+        names = {f.name for f in found}
+        return [f for f in found if not any(u in names for u in f.unless)]
 
     def without_status(self, text: str) -> str:
         """The question less the words that only say where the asker stands (我们已经是市级
