@@ -256,6 +256,11 @@ class IndexBuilder:
                 continue
             for i in range(len(term)):
                 self.zh_typos.setdefault(f"{term[:i]}?{term[i + 1 :]}", term)
+        # One wrong character in a term of four or more leaves its first two characters or its
+        # last two in place: a piece of the question with neither cannot be one of them.
+        typo_terms = set(self.zh_typos.values())
+        self.typo_heads = frozenset(term[:2] for term in typo_terms)
+        self.typo_tails = frozenset(term[-2:] for term in typo_terms)
 
     def _build_bm25(self) -> None:
         self.doc_len = {ref: sum(doc.grams.values()) for ref, doc in self.docs.items()}

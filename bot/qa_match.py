@@ -51,20 +51,22 @@ class Matcher(IndexBuilder):
         if not words:
             return text
         keys = [_toneless(m.group(0)) for m in words]
-        marked = [m.group(0) != k for m, k in zip(words, keys, strict=True)]
+        # A word written with tone marks or digits is pinyin; a bare one that is an English
+        # word of the corpus (or a function word) is English, and no span may take it in.
+        english = [
+            m.group(0) == k and (k in EN_STOP or stem(k) in self.en_vocabulary)
+            for m, k in zip(words, keys, strict=True)
+        ]
         out: list[str] = []
         last = 0
         i = 0
         while i < len(words):
-            for size in range(min(4, len(words) - i), 0, -1):
-                span = range(i, i + size)
-                key = "".join(keys[j] for j in span)
-                term = self.pinyin_terms.get(key)
-                english = any(
-                    not marked[j] and (stem(keys[j]) in self.en_vocabulary or keys[j] in EN_STOP)
-                    for j in span
-                )
-                if term and not english:
+            longest = 0
+            while longest < 4 and i + longest < len(words) and not english[i + longest]:
+                longest += 1
+            for size in range(longest, 0, -1):
+                term = self.pinyin_terms.get("".join(keys[i : i + size]))
+                if term:
                     out.append(text[last : words[i].start()])
                     out.append(term)
                     last = words[i + size - 1].end()
@@ -140,11 +142,13 @@ class Matcher(IndexBuilder):
                 continue
             for size in range(min(SUB_MAX, len(chars)), 3, -1):
                 for at in range(len(chars) - size + 1):
+                    piece = chars[at : at + size]
+                    if piece[:2] not in self.typo_heads and piece[-2:] not in self.typo_tails:
+                        continue  # see IndexBuilder._build_typos
                     start = run.start() + at
                     end = start + size
                     if any(s < end and start < e for s, e in spans):
                         continue
-                    piece = chars[at : at + size]
                     # What is kept must be the term's substance, not words like 去哪 or 的.
                     loose = sum(1 for ch in piece if ch in FUNCTION_CHARS)
                     if loose > (1 if size >= 5 else 0):
