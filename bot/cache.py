@@ -96,8 +96,9 @@ def load_or_build(name: str, sources: Iterable[Path], build: Callable[[], T]) ->
     except OSError:
         return build()
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # type: ignore[no-any-return]
+        with path.open("rb") as stored:
+            loaded: T = pickle.load(stored)
+            return loaded
     except FileNotFoundError:
         pass
     except Exception as error:  # a damaged or outdated file: rebuild and replace it
