@@ -9,9 +9,10 @@ from typing import Any, Literal
 from bot.knowledge import Article, Indicator, Item, KnowledgeBase, default
 from bot.qa import Result
 from bot.refs import ref_label
-from bot.render import Lang, render
+from bot.render import Lang, label, render
 
 Format = Literal["txt", "html"]
+MAX_CANDIDATES = 3  # a low-confidence answer offers at most this many entries
 RELATED_SHARE = 0.4  # a further hit is offered as related when it scores this share of the best
 
 
@@ -83,16 +84,42 @@ def answer_text(
     if not result.in_scope:
         return _fixed_text(f"out_of_scope.{fmt}.j2", lang, "out_of_range", result.out_of_range)
     assert result.quote_ref is not None
+    if result.confidence == "low":
+        refs = tuple(candidate_refs(result))
+        if kb is None:
+            return _default_candidates(refs, result.notes, lang, fmt)
+        return _candidates(kb, refs, result.notes, lang, fmt)
     related = tuple(related_refs(result, kb or default()))
     if kb is None:
-        return _default_answer(result.quote_ref, result.notes, related, lang, fmt)
-    return _answer(kb, result.quote_ref, result.notes, related, lang, fmt)
+        return _default_answer(result.quote_ref, result.notes, result.fitted, related, lang, fmt)
+    return _answer(kb, result.quote_ref, result.notes, result.fitted, related, lang, fmt)
+
+
+def candidate_refs(result: Result) -> list[str]:
+    """What a low-confidence answer offers to choose from: the first hits, best first."""
+    return [hit.ref for hit in result.hits[:MAX_CANDIDATES]]
+
+
+def _candidates(
+    kb: KnowledgeBase, refs: tuple[str, ...], notes: tuple[str, ...], lang: Lang, fmt: Format
+) -> str:
+    entries = [
+        {
+            "label": ref_label(ref, lang),
+            "title": kb.title(ref, lang),
+            "summary": quote(ref, lang, kb).summary,
+            "arg": ref.removeprefix("art-"),
+        }
+        for ref in refs
+    ]
+    return render(f"answer_low.{fmt}.j2", lang, candidates=entries, notes=list(notes))
 
 
 def _answer(
     kb: KnowledgeBase,
     quote_ref: str,
     notes: tuple[str, ...],
+    fitted: tuple[str, ...],
     related: tuple[str, ...],
     lang: Lang,
     fmt: Format,
@@ -105,6 +132,7 @@ def _answer(
         lang,
         quote=quote(quote_ref, lang, kb),
         notes=list(notes),
+        fitted=list(fitted),
         related=entries,
     )
 
@@ -113,9 +141,21 @@ def _answer(
 # it, and there are a few hundred such combinations. Each is rendered once.
 @lru_cache(maxsize=2048)
 def _default_answer(
-    quote_ref: str, notes: tuple[str, ...], related: tuple[str, ...], lang: Lang, fmt: Format
+    quote_ref: str,
+    notes: tuple[str, ...],
+    fitted: tuple[str, ...],
+    related: tuple[str, ...],
+    lang: Lang,
+    fmt: Format,
 ) -> str:
-    return _answer(default(), quote_ref, notes, related, lang, fmt)
+    return _answer(default(), quote_ref, notes, fitted, related, lang, fmt)
+
+
+@lru_cache(maxsize=1024)
+def _default_candidates(
+    refs: tuple[str, ...], notes: tuple[str, ...], lang: Lang, fmt: Format
+) -> str:
+    return _candidates(default(), refs, notes, lang, fmt)
 
 
 @lru_cache(maxsize=256)
@@ -135,7 +175,8 @@ def article_text(ref: str, lang: Lang, fmt: Format = "txt", kb: KnowledgeBase | 
     chapter = None
     article = kb.article_of(ref)
     if article is not None:
-        chapter = f"{article.chapter.heading} {article.chapter.title}"
+        # The chapter is named in the reader's language; the article stays verbatim Chinese.
+        chapter = label(f"chapter.{article.chapter.number}", lang)
     return render(
         f"article.{fmt}.j2", lang, quote=quote(ref, lang, kb), related=related, chapter=chapter
     )

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -40,6 +41,43 @@ def cache_folder() -> Path | None:
     return Path(base) / "greenbot"
 
 
+# ``import bot.x``, ``from bot.x import y``, ``from bot import x, y`` (and the same for
+# ``scoring``) at any indentation: lazy imports inside functions are dependencies too.
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+((?:bot|scoring)(?:\.\w+)*)[ \t]+import[ \t]+\(?([\w, \t]*)"
+    r"|import[ \t]+((?:bot|scoring)(?:\.\w+)*))",
+    re.MULTILINE,
+)
+
+
+def module_sources(module: str) -> tuple[Path, ...]:
+    """The source files of ``module`` and of every ``bot`` module it imports, directly or
+    not: what a build made by that module depends on. Read from the sources rather than
+    listed by hand, so that a new module cannot be left out of a cache key."""
+    root = Path(__file__).resolve().parent.parent
+    seen: dict[str, Path] = {}
+    pending = [module]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        base = root.joinpath(*name.split("."))
+        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if not path.is_file():
+            continue  # a name imported from a package, not a module
+        seen[name] = path
+        if "." in name:  # importing a module runs its package's __init__ first
+            pending.append(name.rsplit(".", 1)[0])
+        for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+            package, names, plain = match.groups()
+            if plain:
+                pending.append(plain)
+                continue
+            pending.append(package)
+            pending += [f"{package}.{n.strip()}" for n in names.split(",") if n.strip()]
+    return tuple(seen[name] for name in sorted(seen))
+
+
 def _digest(sources: Iterable[Path]) -> str:
     hasher = hashlib.sha256(sys.version.encode())
     for source in sources:
@@ -58,8 +96,9 @@ def load_or_build(name: str, sources: Iterable[Path], build: Callable[[], T]) ->
     except OSError:
         return build()
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # type: ignore[no-any-return]
+        with path.open("rb") as stored:
+            loaded: T = pickle.load(stored)
+            return loaded
     except FileNotFoundError:
         pass
     except Exception as error:  # a damaged or outdated file: rebuild and replace it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from bot.textnorm import chinese_number, normalize
 
@@ -68,3 +69,56 @@ def ref_label(ref: str, lang: str = "zh") -> str:
         return f"Article {number}" + (f"({item})" if item else "")
     label = f"第{cn_numeral(int(number))}条"
     return label + (f"第（{cn_numeral(int(item))}）项" if item else "")
+
+
+# References inside a question (bot.qa): 第十一条, 第11条, 11条, 第十一条第六项, article 11,
+# art. 11, Art 11(6), ind-14, 指标14, 附表第14项.
+_ARTICLE_CN = re.compile(rf"第\s*([{CN_NUMERALS}]+|\d{{1,3}})\s*条(?:{ITEM_CN}|{ITEM_BRACKETED})?")
+_ARTICLE_BARE = re.compile(
+    rf"(?<![第{CN_NUMERALS}\d哪几每这那上下某多前后])(\d{{1,3}}|[{CN_NUMERALS}]{{2,3}})\s*条(?![件例款文])"
+    rf"(?:{ITEM_CN})?"
+)
+_ARTICLE_EN = re.compile(
+    r"\b(?:article|art)\s*\.?\s*-?\s*(\d{1,3})(?:\s*\.\s*(\d{1,2})(?!\d)|\s*\(\s*(\d{1,2})\s*\)"
+    r"|\s*(?:item|para(?:graph)?|point|no\.?)\s*(\d{1,2}))?"
+)
+_INDICATOR = re.compile(
+    rf"(?:\bind\s*-?\s*(\d{{1,2}})\b|\bindicator\s*(?:no\.?\s*)?(\d{{1,2}})\b"
+    rf"|指标\s*(?:第\s*)?(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})(?![条项])"
+    rf"|第\s*(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*(?:项|个)指标"
+    rf"|附表\s*(?:指标)?\s*第?\s*(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*项?)"
+)
+
+
+def refs_in(text: str, items: Container[str]) -> tuple[list[str], int | None]:
+    """References named in a normalised question, in order, and an article number beyond 21.
+    ``items`` are the item ids there are (art-11.6): another item number names the article."""
+    found: list[tuple[int, str]] = []
+    beyond: int | None = None
+    spans: list[tuple[int, int]] = []
+    for pattern in (_ARTICLE_CN, _ARTICLE_BARE, _ARTICLE_EN):
+        for match in pattern.finditer(text):
+            if any(s <= match.start() < e for s, e in spans):
+                continue
+            spans.append(match.span())
+            number = chinese_number(match.group(1))
+            if number is None:
+                continue
+            if not 1 <= number <= 21:
+                beyond = number
+                continue
+            item_text = next((g for g in match.groups()[1:] if g), None)
+            item_no = chinese_number(item_text) if item_text else None
+            ref = f"art-{number}"
+            if item_no is not None and f"{ref}.{item_no}" in items:
+                ref = f"{ref}.{item_no}"
+            found.append((match.start(), ref))
+    for match in _INDICATOR.finditer(text):
+        number = chinese_number(next(g for g in match.groups() if g)) or 0
+        if 1 <= number <= 21:
+            found.append((match.start(), f"ind-{number}"))
+    refs: list[str] = []
+    for _, ref in sorted(found):
+        if ref not in refs:
+            refs.append(ref)
+    return refs, beyond

@@ -14,9 +14,11 @@ def register(subparsers: Any) -> None:
         "ask",
         help="answer a question about the measures",
         description="Answer a question about the measures, quoting the article. Without a "
-        "QUESTION, read one question per line from stdin.",
+        "QUESTION, or with QUESTION '-', read one question per line from stdin.",
     )
-    parser.add_argument("question", nargs="?", metavar="QUESTION")
+    parser.add_argument(
+        "question", nargs="?", metavar="QUESTION", help="the question; '-' or none: stdin"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
     parser.add_argument(
         "--lang", choices=("zh", "en"), help="answer language (default: that of the question)"
@@ -46,13 +48,14 @@ def _payload(question: str, lang: Any) -> tuple[dict[str, Any], str | None]:
         "question": result.question,
         "in_scope": result.in_scope,
         "hits": [{"ref": h.ref, "title": h.title, "score": h.score} for h in result.hits],
+        "confidence": result.confidence,
         "answer": answer_text(result, lang),
     }
     return payload, problem
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.question is not None:
+    if args.question is not None and args.question.strip() != "-":
         lang = _lang(args.question, args.lang)
         payload, problem = _payload(args.question, lang)
         if problem:

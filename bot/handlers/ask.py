@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.answer import answer_text, related_refs
+from bot.answer import answer_text, candidate_refs, related_refs
 from bot.engine import Context, Keyboard, Messages, Outgoing, Router
 from bot.handlers.article import article_buttons
 from bot.knowledge import default
@@ -26,6 +26,8 @@ def _answer(text: str, lang: Lang) -> tuple[bool, str, Keyboard | None]:
     body = answer_text(result, lang, "html")
     if not result.in_scope:
         return False, body, None
+    if result.confidence == "low":  # "did you mean …": one tap shows a candidate in full
+        return True, body, article_buttons(candidate_refs(result), lang)
     refs = related_refs(result, default())
     quoted = result.quote_ref or ""
     if "." in quoted:  # an item was quoted: offer the whole article first

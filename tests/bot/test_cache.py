@@ -88,3 +88,33 @@ def test_the_cached_index_answers_like_a_fresh_one(folder: Path) -> None:
             assert loaded.ask(question) == fresh.ask(question)
     finally:
         default_index.cache_clear()
+
+
+def test_the_qa_index_is_keyed_on_every_module_it_is_built_with(tmp_path: Path) -> None:
+    """Build the index in a fresh process with no cache, and see which of the project's own
+    modules that loaded: each must be in the key, or an edit to it would load a stale index."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bot.qa import QAIndex; from bot.knowledge import default; "
+        "QAIndex(default()).ask('改名了要报吗'); "
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+        "if n.split('.')[0] in ('bot', 'scoring') and getattr(m, '__file__', None)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"GREENBOT_CACHE": "off", "PATH": "", "HOME": str(tmp_path)},
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    loaded = {Path(line).resolve() for line in done.stdout.split()}
+    keyed = {path.resolve() for path in cache.module_sources("bot.qa")}
+    assert loaded and loaded <= keyed, sorted(str(p) for p in loaded - keyed)
+
+
+def test_module_sources_follow_lazy_and_grouped_imports() -> None:
+    names = {path.name for path in cache.module_sources("bot.qa")}
+    assert {"qa.py", "qa_terms.py", "textnorm.py", "refs.py", "cache.py"} <= names

@@ -53,3 +53,13 @@ def test_labels() -> None:
 def test_every_label_reads_back(ref: str) -> None:
     assert parse_ref(ref_label(ref)) == ref
     assert parse_ref(ref_label(ref, "en")) == ref
+
+
+def test_refs_in_a_question_in_order_with_items_and_out_of_range() -> None:
+    from bot.knowledge import default
+    from bot.refs import refs_in
+
+    items = default().items
+    assert refs_in("第十一条第六项和第13条", items) == (["art-11.6", "art-13"], None)
+    assert refs_in("art 11(9) and indicator 14", items) == (["art-11", "ind-14"], None)
+    assert refs_in("第三十条说了什么", items) == ([], 30)

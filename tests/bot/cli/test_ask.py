@@ -13,8 +13,8 @@ def test_ask_json_contract(greenbot: Run) -> None:
     done = greenbot("ask", "单位名称变了要多久内报市经信局", "--json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
-    assert set(payload) == {"question", "in_scope", "hits", "answer"}
-    assert payload["in_scope"] is True
+    assert set(payload) == {"question", "in_scope", "hits", "answer", "confidence"}
+    assert payload["in_scope"] is True and payload["confidence"] == "high"
     assert payload["hits"][0]["ref"] == "art-14"
     assert all(set(hit) == {"ref", "title", "score"} for hit in payload["hits"])
     assert all(isinstance(hit["score"], float) for hit in payload["hits"])
@@ -26,6 +26,7 @@ def test_ask_json_contract(greenbot: Run) -> None:
 def test_ask_out_of_scope_json(greenbot: Run) -> None:
     payload = json.loads(greenbot("ask", "明天会下雨吗", "--json").stdout)
     assert payload["in_scope"] is False and payload["hits"] == []
+    assert payload["confidence"] is None
     assert payload["answer"]
 
 
@@ -99,3 +100,38 @@ def test_ask_does_not_import_telegram_frameworks(greenbot: Run) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_ask_dash_reads_questions_from_stdin(greenbot: Run) -> None:
+    """As ``prescreen -`` does: '-' is stdin, not a question made of a hyphen."""
+    done = greenbot("ask", "-", "--json", input="第十三条\n厂区迁址要重新复核吗\n")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["第十三条", "厂区迁址要重新复核吗"]
+    assert lines[0]["hits"][0]["ref"] == "art-13"
+
+
+def test_article_in_english_names_its_chapter_in_english(greenbot: Run) -> None:
+    done = greenbot("article", "11", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    first, *rest = done.stdout.splitlines()
+    assert first.startswith("Chapter 3") and "第三章" not in done.stdout
+    assert "第十一条 近三年有下列情况之一的单位" in "\n".join(rest)  # the text stays verbatim
+
+
+def test_chapter_labels_match_the_knowledge_base() -> None:
+    from bot.knowledge import default
+    from bot.render import label
+
+    for article in default().articles.values():
+        chapter = article.chapter
+        assert label(f"chapter.{chapter.number}", "zh") == f"{chapter.heading} {chapter.title}"
+        assert label(f"chapter.{chapter.number}", "en").startswith(f"Chapter {chapter.number}:")
+
+
+def test_ask_low_confidence_offers_candidates_in_json(greenbot: Run) -> None:
+    """Generic words and a detail the measures leave open: not refused, not a guess either."""
+    payload = json.loads(greenbot("ask", "申报截止日期是什么时候？", "--json").stdout)
+    assert payload["in_scope"] is True and payload["confidence"] == "low"
+    assert payload["hits"] and payload["answer"].splitlines()[1] == "您是想问以下哪一条？"
+    assert payload["answer"].startswith("办法没有写申报的具体时间")

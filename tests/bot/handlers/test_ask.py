@@ -195,3 +195,25 @@ def test_an_answer_with_nothing_related_offers_the_main_menu(engine: Engine) -> 
     reply = say(engine, "配备三级计量有分吗")
     assert quoted(reply) == verbatim("ind-14")
     assert data(reply) == ["m:qa", "m:ps", "m:sc", "m:rm"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "prompt"), [("zh", "您是想问以下哪一条？"), ("en", "Did you mean")]
+)
+def test_a_low_confidence_answer_offers_candidates_one_tap_shows_them(
+    engine: Engine, lang: str, prompt: str
+) -> None:
+    reply = say(engine, "申报截止日期是什么时候？", lang=lang)
+    assert prompt in shown(reply)
+    buttons = data(reply)
+    assert 1 <= len(buttons) <= 3 and all(d.startswith("a:") for d in buttons)
+    ref = buttons[0][2:]
+    article = tap(engine, buttons[0], lang=lang)
+    assert quoted(article) == verbatim(ref)
+    assert kinds(engine)[0] == "question:in"  # answered, not refused
+
+
+def test_the_does_not_say_line_comes_first_in_chat(engine: Engine) -> None:
+    assert shown(say(engine, "绿色工厂称号有效期几年")).startswith("《办法》没有规定称号的有效期")
+    english = shown(say(engine, "How long is a green factory title valid?", lang="en"))
+    assert english.startswith("The measures do not say how long a title is valid")

@@ -38,3 +38,12 @@ def test_greenbot_chat_as_a_process(greenbot: Run, tmp_path: Path) -> None:
     assert "第十一条" in done.stdout and "经营异常名单" in done.stdout
     assert (tmp_path / "greenbot.sqlite3").is_file()  # the default database file
     assert done.stderr == ""
+
+
+def test_candidates_are_numbered_choices_in_the_console(tmp_path: Path) -> None:
+    engine = build_engine(str(tmp_path / "c.sqlite3"))
+    out = io.StringIO()
+    run(engine, io.StringIO("申报截止日期是什么时候？\n1\n/quit\n"), out, interactive=False)
+    text = out.getvalue()
+    assert "您是想问以下哪一条？" in text and "[1] 第八条" in text
+    assert "第八条 开展市级绿色制造单位创建" in text  # choice 1 shows the article verbatim

@@ -160,3 +160,18 @@ async def test_long_message_is_split_with_keyboard_on_last_part(
         assert len(records) >= 3
         assert all(len(r.text or "") <= 4096 for r in records)
         assert all(not r.reply_markup for r in records[:-1]) and records[-1].reply_markup
+
+
+async def test_low_confidence_candidates_are_buttons_that_show_the_article(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with running(engine_name, tg, tmp_path / "bot.sqlite3"):
+        tg.send_text(42, 42, "申报截止日期是什么时候？")
+        [answer] = await tg.await_sent(42, 1)
+        assert "您是想问以下哪一条？" in (answer.text or "")
+        candidates = buttons(answer)
+        assert 1 <= len(candidates) <= 3
+        label, data = next(iter(candidates.items()))
+        tg.tap(42, 42, answer.message_id, data)
+        article = (await tg.await_sent(42, 2))[-1]
+        assert label in (article.text or "")

@@ -1,0 +1,269 @@
+"""What a question says besides its subject: the detail it asks for, where the asker stands,
+and the numbers it gives. Read from ``knowledge/scope.yaml`` (details, frames, thresholds).
+
+- A **detail kind** (a date, an amount, a phone number, a validity period, a score cut-off,
+  forms, how another scheme works) the quoted entry's text does not give: the answer says so
+  first, whatever words the question uses for it.
+- A **frame** (applying, listed, revoked, regraded, already national) scales the scores of
+  the entries it favours: an accident bars an applicant (Art. 11) but is a ground for revoking
+  a listed unit (Art. 13).
+- A **threshold**: a number in the question (six months, 40%, grade 2) set against the one the
+  text gives for the same thing (Art. 11(1): 12 months of stopped production).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.textnorm import chinese_number, normalize
+
+
+def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
+    """Plain cues as literal text, cues starting with '~' as patterns; English cues whole
+    words only ("when" not in "whenever", "form" not in "information")."""
+    parts = []
+    for cue in cues:
+        if cue.startswith("~"):
+            parts.append(cue[1:])
+        elif cue.isascii():
+            parts.append(rf"\b{re.escape(normalize(cue))}\b")
+        else:
+            parts.append(re.escape(normalize(cue)))
+    return re.compile("|".join(parts))
+
+
+@dataclass(frozen=True)
+class Detail:
+    kind: str
+    cues: re.Pattern[str]
+    given: re.Pattern[str]
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    cues: re.Pattern[str]
+    factors: dict[str, float]
+    status: re.Pattern[str] | None  # words that place the asker, not what is asked
+    carry: dict[str, str]  # an entry that scores at least as another does, in this frame
+    also: tuple[re.Pattern[str], ...] = ()  # each must be in the question too
+    requires: tuple[str, ...] = ()  # frames that must be found as well
+    unless: tuple[str, ...] = ()  # frames that rule this one out
+
+
+@dataclass(frozen=True)
+class Threshold:
+    ref: str
+    cue: re.Pattern[str]
+    quantity: str
+    limit: float
+    texts: dict[str, str]  # zh_under, zh_over, en_under, en_over
+
+
+@dataclass(frozen=True)
+class Features:
+    details: tuple[Detail, ...]
+    frames: tuple[Frame, ...]
+    thresholds: tuple[Threshold, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> Features:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        details = tuple(
+            Detail(
+                kind,
+                _cue_pattern([str(c) for c in spec["cues"]]),
+                re.compile(spec["given"]),
+                spec["zh"],
+                spec["en"],
+            )
+            for kind, spec in data["details"].items()
+        )
+        frames = tuple(
+            Frame(
+                name,
+                _cue_pattern([str(c) for c in spec["cues"]]),
+                {**spec.get("favour", {}), **spec.get("disfavour", {})},
+                re.compile(spec["status"]) if "status" in spec else None,
+                dict(spec.get("carry", {})),
+                tuple(re.compile(p) for p in spec.get("also", [])),
+                tuple(spec.get("requires", [])),
+                tuple(spec.get("unless", [])),
+            )
+            for name, spec in data["frames"].items()
+        )
+        thresholds = tuple(
+            Threshold(
+                rule["ref"],
+                re.compile(rule["cue"]),
+                rule["quantity"],
+                float(rule["limit"]),
+                {k: rule[k] for k in ("zh_under", "zh_over", "en_under", "en_over")},
+            )
+            for rule in data["thresholds"]
+        )
+        return cls(details, frames, thresholds)
+
+    def detail_kinds(self, text: str) -> list[Detail]:
+        return [d for d in self.details if d.cues.search(text)]
+
+    def frames_in(self, text: str) -> list[Frame]:
+        """The frames of the question: their cues and every ``also`` pattern found, the
+        frames they require found too, none of those that rule them out."""
+        found = [
+            f for f in self.frames if f.cues.search(text) and all(p.search(text) for p in f.also)
+        ]
+        names = {f.name for f in found}
+        found = [f for f in found if all(r in names for r in f.requires)]
+        names = {f.name for f in found}
+        return [f for f in found if not any(u in names for u in f.unless)]
+
+    def without_status(self, text: str) -> str:
+        """The question less the words that only say where the asker stands (我们已经是市级
+        绿色工厂了): they name a list the unit is on, not the article asked about."""
+        for frame in self.frames:
+            if frame.status is not None:
+                text = frame.status.sub(" ", text)
+        return text
+
+    def reframe(self, text: str, scores: dict[str, float]) -> dict[str, float]:
+        """The scores, scaled by every frame the question is asked from."""
+        frames = self.frames_in(text)
+        if not frames:
+            return scores
+        scaled = dict(scores)
+        for frame in frames:
+            for source, target in frame.carry.items():
+                if source in scaled:
+                    scaled[target] = max(scaled.get(target, 0.0), scaled[source])
+        for frame in frames:
+            for ref, factor in frame.factors.items():
+                if ref in scaled:
+                    scaled[ref] *= factor
+        return scaled
+
+    def fitted(self, refs: list[str], text: str, lang: str) -> list[str]:
+        """What the text's thresholds say of the numbers in the question, for the entries
+        answered (``refs``: the quoted entry and its article)."""
+        lines: list[str] = []
+        for rule in self.thresholds:
+            if rule.ref not in refs and rule.ref.split(".")[0] not in refs[:1]:
+                continue
+            if not rule.cue.search(text):
+                continue
+            found = quantity(rule.quantity, text)
+            if found is None:
+                continue
+            value, said = found
+            side = "under" if value < rule.limit else "over"
+            lines.append(rule.texts[f"{lang}_{side}"].format(value=said))
+        return lines
+
+
+_NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
+_EN_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+_EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
+
+
+def _number(text: str) -> float | None:
+    if text in _EN_NUMBERS:
+        return float(_EN_NUMBERS[text])
+    try:
+        return float(text)
+    except ValueError:
+        value = chinese_number(text)
+        return None if value is None else float(value)
+
+
+def _months(text: str) -> tuple[float, str] | None:
+    match = re.search(rf"{_NUM}\s*年半", text)
+    if match and (n := _number(match.group(1))) is not None:
+        return 12 * n + 6, match.group(0)
+    match = re.search(rf"{_NUM}\s*个?多?月", text)
+    if match and (n := _number(match.group(1))) is not None:
+        return n, match.group(0)
+    match = re.search(r"半年|half a year|six months", text)
+    if match:
+        return 6.0, match.group(0)
+    match = re.search(rf"{_EN_NUM}\s*months?", text)
+    if match and (n := _number(match.group(1))) is not None:
+        return n, match.group(0)
+    match = re.search(rf"(?<!近){_NUM}\s*(?:多)?年(?!前|内|级)|{_EN_NUM}\s*years?(?! ago)", text)
+    if match:
+        n = _number(match.group(1) or match.group(2))
+        if n is not None and n < 20:
+            return 12 * n, match.group(0)
+    return None
+
+
+def _days(text: str) -> tuple[float, str] | None:
+    match = re.search(rf"{_NUM}\s*(?:天|日)(?!内)|{_EN_NUM}\s*days?", text)
+    if match:
+        n = _number(match.group(1) or match.group(2))
+        if n is not None:
+            return n, match.group(0)
+    months = _months(text)
+    return (months[0] * 30, months[1]) if months else None
+
+
+def _years_ago(text: str) -> tuple[float, str] | None:
+    for word, years in (("大前年", 3.0), ("前年", 2.0), ("去年", 1.0), ("last year", 1.0)):
+        if word in text:
+            return years, word
+    match = re.search(rf"{_NUM}\s*年(?:以)?前|{_EN_NUM}\s*years?\s*ago", text)
+    if match:
+        n = _number(match.group(1) or match.group(2))
+        if n is not None:
+            return n, match.group(0)
+    return None
+
+
+def _percent(text: str) -> tuple[float, str] | None:
+    match = re.search(r"(\d+(?:\.\d+)?)\s*%|百分之\s*(\d+|[一二两三四五六七八九十]+)", text)
+    if match:
+        n = _number(match.group(1) or match.group(2))
+        if n is not None:
+            return n, match.group(0)
+    match = re.search(r"不到一半|不足一半|没过半|less than half|under half|below half", text)
+    if match:
+        return 49.0, match.group(0)
+    match = re.search(r"超过一半|过半|more than half|over half", text)
+    if match:
+        return 51.0, match.group(0)
+    return None
+
+
+def _grade(text: str) -> tuple[float, str] | None:
+    match = re.search(r"(?<![市省区国家])([1-4一二两三四])\s*级|(?:grade|level)\s*([1-4])\b", text)
+    if match:
+        n = _number(match.group(1) or match.group(2))
+        if n is not None:
+            return n, match.group(0)
+    return None
+
+
+_QUANTITIES = {
+    "months": _months,
+    "days": _days,
+    "years_ago": _years_ago,
+    "percent": _percent,
+    "grade": _grade,
+}
+
+
+def quantity(kind: str, text: str) -> tuple[float, str] | None:
+    """The first number of ``kind`` in ``text`` and how the question said it."""
+    return _QUANTITIES[kind](text)

@@ -1,0 +1,133 @@
+"""Whether a question is about the measures at all: ours; maybe ours (generic words only, and
+nothing says it is about something else: candidates rather than a refusal); or another subject
+(another region's rules, taxes, the weather: refused, citing nothing)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.qa_match import Matcher
+from bot.qa_terms import EN_STOP, EN_WORD, FUNCTION_CHARS, Match, bigrams, en_key, stem
+from bot.textnorm import cjk_runs
+
+Scope = Literal["in", "maybe", "out"]
+
+_MIN_SCORE = 0.8
+# Runs of the text that say nothing on their own, so quoting them does not make a question ours.
+_FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关", "应在", "进行")
+# Weight of specific terms that keeps a question ours although it names another topic.
+_CLEARLY_OURS = 4.5
+# Another jurisdiction's own rules (上海市绿色工厂评价办法). Tianjin and Hebei are left out: the
+# measures speak of factories there (Art. 4, 9), so their questions are ours.
+_PLACES = "上海|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西"
+_OTHER_RULES = re.compile(
+    rf"(?:{_PLACES})(?:市|省)?(?:[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
+    rf"|的?(?:市级|省级)?绿色(?:工厂|制造))"
+)
+# Tianjin's and Hebei's own lists and money are theirs, though their factories can be ours.
+_NEIGHBOUR_RULES = re.compile(
+    r"(?:天津|河北)(?:市|省)?(?:对|的?(?:省级|市级)|\w{0,6}(?:奖励|补贴|办法|政策|细则))"
+)
+_OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
+
+
+class ScopeChecks(Matcher):
+    """Ours, maybe ours, or not: see :meth:`_scope`."""
+
+    def _quotes_text(self, text: str) -> bool:
+        for run in cjk_runs(text):
+            for i in range(len(run) - 3):
+                gram = run[i : i + 4]
+                if gram in self.text_4grams and not any(w in gram for w in _FILLER):
+                    return True
+        return False
+
+    def _in_scope(
+        self,
+        text: str,
+        zh_found: dict[str, Match],
+        en_found: dict[str, float],
+        scores: dict[str, float],
+    ) -> bool:
+        return self._scope(text, zh_found, en_found, scores) == "in"
+
+    def _scope(
+        self,
+        text: str,
+        zh_found: dict[str, Match],
+        en_found: dict[str, float],
+        scores: dict[str, float],
+    ) -> Scope:
+        """See the module docstring: ours unless it is about something else. "maybe" when
+        nothing says it is another subject but too little says it is ours: the answer then
+        offers candidates rather than refusing a question that may well be in scope."""
+        if not scores:
+            return "out"
+        matched = [*zh_found, *en_found]
+        other_rules = _OTHER_RULES.search(text) or _NEIGHBOUR_RULES.search(text)
+        if other_rules and not _OURS.search(text):
+            return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
+        if self._contains_any(text, self.other_questions):
+            return "out"  # a question the measures never answer (what a certification costs)
+        other = self._other_topics_in(text)
+        if other:
+            # Another subject is named (新能源汽车, 天气): ours only if our subject is named
+            # too, or the rest of the question is plainly about these measures.
+            rest = text
+            for topic in other:
+                rest = rest.replace(topic, " ")
+            if self._names_core(rest):
+                return "in"
+            _, rest_zh, rest_en = self._rank(rest)
+            strong = sum(
+                self.zh_weight[t] * m.factor for t, m in rest_zh.items() if t not in self.weak
+            )
+            strong += sum(self.en_weight[t] * f for t, f in rest_en.items() if t not in self.weak)
+            return "in" if strong >= _CLEARLY_OURS else "out"
+        if any(term not in self.weak for term in matched):
+            return "in" if max(scores.values()) >= _MIN_SCORE else "maybe"
+        if matched:
+            return "in" if self._names_core(text) or not self._foreign(text, zh_found) else "maybe"
+        if self._quotes_text(text):
+            return "in"
+        return "maybe" if self._names_core(text) else "out"
+
+    def _contains_any(self, text: str, phrases: tuple[str, ...]) -> bool:
+        chinese, english = self._split_cache[phrases]
+        if any(p in text for p in chinese):
+            return True
+        stems = f" {en_key(text)} "
+        return any(f" {' '.join(words)} " in stems for words in english)
+
+    def _other_topics_in(self, text: str) -> list[str]:
+        chinese, english = self._split_cache[self.other_topics]
+        found = [t for t in chinese if t in text]
+        if english:
+            stems = set(en_key(text).split())
+            for words in english:
+                if set(words) <= stems:
+                    found += [w for w in EN_WORD.findall(text) if stem(w) in words]
+        return found
+
+    def _names_core(self, text: str) -> bool:
+        chinese, english = self._split_cache[self.core]
+        if any(core in text for core in chinese):
+            return True
+        stems = set(en_key(text).split())
+        return any(words[0] in stems for words in english)
+
+    def _foreign(self, text: str, zh_found: dict[str, Match]) -> bool:
+        """Made only of generic words, and the rest is a subject these measures never use
+        (排污许可证怎么申请): bigrams and English words the corpus does not contain."""
+        rest = text
+        for term in sorted(zh_found, key=len, reverse=True):
+            rest = rest.replace(term, " ")
+        rest = "".join(" " if ch in FUNCTION_CHARS else ch for ch in rest)
+        unknown = [g for g in bigrams(rest) if g not in self.gram_idf]
+        words = [stem(w) for w in EN_WORD.findall(rest) if w not in EN_STOP and len(w) > 2]
+        unknown += [w for w in words if w not in self.en_vocabulary]
+        grams = bigrams(rest)
+        if grams and len(unknown) >= max(2, 0.6 * (len(grams) + len(words))):
+            return True
+        return bool(words) and len(unknown) == len(words)

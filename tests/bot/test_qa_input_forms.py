@@ -1,0 +1,38 @@
+"""Questions typed as people type them: traditional characters, pinyin with or without
+tones, full-width letters, mixed Chinese and English, one wrong character."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa import default_index
+from bot.textnorm import normalize, to_simplified
+
+
+def test_traditional_characters_become_simplified() -> None:
+    assert to_simplified("綠色工廠園區") == "绿色工厂园区"
+    assert normalize("ＡＢＣ１２３綠色") == "abc123绿色"
+    assert to_simplified("绿色工厂") == "绿色工厂"  # simplified text as it is
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("綠色工廠改名要多久內報備？", "art-14"),  # traditional
+        ("gengming yao duojiu bao", "art-14"),  # pinyin, no tones
+        ("tíngchǎn 半年还能报吗", "art-11"),  # pinyin with tone marks
+        ("ting2chan3 yige yue le", "art-11"),  # pinyin with tone digits
+        ("绿色供应连管理企业要什么条件", "art-7"),  # one wrong character in a long term
+        ("我们park的工业增加值share不到一半", "art-7"),  # mixed
+    ],
+)
+def test_input_forms_find_the_article(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+def test_english_words_are_not_read_as_pinyin() -> None:
+    index = default_index()
+    assert index.from_pinyin("can we apply for the green factory list") == (
+        "can we apply for the green factory list"
+    )
