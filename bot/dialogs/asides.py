@@ -2,7 +2,7 @@
 
 Steps that take free text (a unit's name, a date, a share) must not store a question as their
 answer, and steps with buttons must not answer "not understood" to one. This is the one place
-that decides: the text must read as a question *and* the Q&A must be sure what it is about.
+that decides: the text must read as a question *and* the Q&A must find it about the measures.
 A company name ("北京绿色制造有限公司") has no question form; "改名要多久内报备？" has both.
 """
 
@@ -12,11 +12,6 @@ import re
 import unicodedata
 
 from bot.qa import default_index
-
-# The top hit's score from which the Q&A is sure enough to interrupt a flow. Names and short
-# topic words ("北京绿色制造有限公司", "绿色工厂") reach about 1; questions about an article
-# about 3 ("我们是否符合申报条件？" 2.8, "失信企业能申报吗？" 3.0) and more.
-CONFIDENT_SCORE = 2.5
 
 _QUESTION_FORM = re.compile(
     r"[?？]\s*$"
@@ -38,6 +33,7 @@ def is_measures_question(text: str) -> bool:
     rather than take it as the step's answer."""
     if not reads_as_question(text):
         return False
-    result = default_index().ask(text)
-    # When the Q&A reports its own confidence this becomes: return result.confidence == "high"
-    return result.in_scope and bool(result.hits) and result.hits[0].score >= CONFIDENT_SCORE
+    # The Q&A's own confidence decides, not a score threshold: its scores are not comparable
+    # across questions. A low-confidence answer ("which of these did you mean?") is still an
+    # answer about the measures, and better than "not understood" at a step with buttons.
+    return default_index().ask(text).confidence is not None

@@ -118,3 +118,14 @@ def test_score_answers_then_asks_the_same_question(engine: Engine) -> None:
     state = engine.chats.load(1).state
     assert state["at"] == 0 and state["answers"] == {}
     assert any(d.endswith(":skip") for d in data(reply))
+
+
+@pytest.mark.parametrize("question", ["改名以后多久要报备？", "复核不合格会怎样？"])
+def test_score_ratio_step_answers_a_question_in_chinese(engine: Engine, question: str) -> None:
+    # The Q&A's confidence decides, whatever its score: a question whose answer is uncertain
+    # between two articles is still answered (with its candidates), not "not understood".
+    say(engine, "/score")
+    reply = say(engine, question)
+    assert "没有看懂" not in texts(reply)
+    assert "1/21" in shown(reply)
+    assert engine.chats.load(1).state["answers"] == {}
