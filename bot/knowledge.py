@@ -264,7 +264,8 @@ def load_indicators(path: Path) -> tuple[list[Indicator], GradeCutoffs]:
 def _check_refs(kb: KnowledgeBase, path: Path) -> None:
     known = set(kb.refs)
     for article in kb.articles.values():
-        for entry in (article, *article.items):
+        entries: list[Article | Item] = [article, *article.items]
+        for entry in entries:
             for ref in entry.refs:
                 if ref not in known:
                     raise KnowledgeError(f"{path}: {entry.id}: refs: unknown reference {ref!r}")

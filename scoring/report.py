@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.knowledge import GradeCutoffs, Indicator
+from bot.render import Lang
 from scoring.data import Table, default_table
 from scoring.inputs import ScoreInput
 from scoring.rules import Answer, Step
@@ -17,7 +18,8 @@ from scoring.rules import Answer, Step
 TOP_GAINS = 5
 # The measures publish no cut-offs; those in the YAML are estimates applied to the total
 # including the bonus items (the YAML's ``grading.source`` explains why).
-GRADE_KEYS: tuple[str, ...] = ("2", "3", "4")
+GradeKey = Literal["2", "3", "4"]
+GRADE_KEYS: tuple[GradeKey, ...] = ("2", "3", "4")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Report:
     def cutoffs(self) -> dict[str, float]:
         return {key: float(self.grading.cutoffs[key]) for key in GRADE_KEYS}
 
-    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
         """The ``--json`` payload; notes and steps in ``lang``."""
         from scoring.present import note, step_text
 

@@ -8,6 +8,7 @@ simply moves time forward when asked to sleep, keeps exact virtual time.
 from __future__ import annotations
 
 import asyncio
+import datetime as _dt
 import time
 from datetime import datetime
 from typing import Protocol
@@ -47,14 +48,14 @@ class ManualClock:
     def now(self) -> float:
         return self._now
 
-    def datetime(self) -> datetime:
+    def datetime(self) -> _dt.datetime:
         """The current moment in Asia/Shanghai."""
         return datetime.fromtimestamp(self._now, TZ)
 
     def advance(self, seconds: float) -> None:
         self._now += max(0.0, seconds)
 
-    def set(self, moment: float | datetime) -> None:
+    def set(self, moment: float | _dt.datetime) -> None:
         self._now = moment.timestamp() if isinstance(moment, datetime) else float(moment)
 
     async def sleep(self, seconds: float) -> None:
