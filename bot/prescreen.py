@@ -458,7 +458,7 @@ def _walk(p: Profile, today: date) -> _Walk:
         if value is None:
             unknown += 1
             w.ask(f"exclusions.{name}", required)
-        elif value:
+        elif value and not (name == "removed_from_list" and _revocation_explains(p, today)):
             w.fails.append(Reason("art-11", f"art11_{name}", "fail", {"item": number}))
     _revocation(w, p, today, required)
     if unknown == 0 and not w.open_question:
@@ -486,6 +486,16 @@ def _fails_art7(name: str, value: Any) -> bool:
     if name == "park.industrial_share":
         return value <= PARK_SHARE_MINIMUM
     return value is False
+
+
+def _revocation_explains(p: Profile, today: date) -> bool:
+    """Whether a removal from a list answered under Art. 11(3) is the revocation on record (one
+    within the look-back): then Art. 15 and the open question below decide, as they would had
+    the unit only told of the revocation, and the answer does not depend on the question."""
+    revoked = p.revocation if is_known(p, "revocation") else None
+    if revoked is None or revoked.date is None:
+        return False
+    return today <= dates.add_years(revoked.date, LOOK_BACK_YEARS)
 
 
 def _revocation(w: _Walk, p: Profile, today: date, required: bool) -> None:

@@ -925,6 +925,34 @@ def test_revocation_within_three_years_is_an_open_question(reason: str) -> None:
             assert "district bureau" in steps
 
 
+@pytest.mark.parametrize("reason", ["failed_review", "other", "major_change"])
+def test_a_removal_answered_under_art11_is_the_same_open_question(reason: str) -> None:
+    # "Removed from a list in the last three years: yes" and the revocation on record are one
+    # event: the verdict must not depend on which of the two questions the unit answered.
+    revoked = {"date": date(2024, 6, 1), "reason": reason}
+    result = evaluate(make("factory", revocation=revoked, exclusions__removed_from_list=True))
+    assert result.verdict == "conditional"
+    assert "art11_art15_overlap" in result.codes
+    assert "art11_removed_from_list" not in result.codes
+
+
+def test_a_removal_the_revocation_does_not_explain_still_bars() -> None:
+    # Never revoked, or revoked more than three years ago: the removal is another event.
+    for revocation in (None, {"date": date(2023, 1, 5), "reason": "other"}):
+        result = evaluate(
+            make("factory", revocation=revocation, exclusions__removed_from_list=True)
+        )
+        assert result.verdict == "not_eligible"
+        assert "art11_removed_from_list" in result.codes
+
+
+def test_a_removal_within_the_art15_ban_is_not_eligible() -> None:
+    revoked = {"date": date(2025, 6, 1), "reason": "failed_review"}
+    result = evaluate(make("factory", revocation=revoked, exclusions__removed_from_list=True))
+    assert result.verdict == "not_eligible"
+    assert "art15_reapply_ban" in result.codes
+
+
 def test_the_open_question_stays_with_in_principle_conditions() -> None:
     result = evaluate(
         make(
