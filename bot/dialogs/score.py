@@ -369,7 +369,9 @@ class ScoreDialog:
         from scoring.chart import render_png
 
         report = score(answers)
-        offer = PRESCREEN in ctx.engine.dialogs
+        # With nothing answered, grade 1 says nothing about the factory: no grade to hand over.
+        answered = len(report.unanswered) < len(report.items)
+        offer = PRESCREEN in ctx.engine.dialogs and answered
         summary = self._summary(ctx, report, offer)
         chart = Outgoing(
             attachment=Attachment(

@@ -219,9 +219,19 @@ def test_the_result_without_a_pre_screen_ends_the_flow(engine: Engine) -> None:
     assert engine.chats.load(1).flow is None
 
 
+def test_nothing_answered_offers_no_pre_screen_with_a_grade(with_prescreen: Engine) -> None:
+    # Grade 1 from 21 skipped items is no estimate of the factory: nothing to hand over.
+    reply = skip_to(with_prescreen, say(with_prescreen, "/score"), COUNT)
+    reply = tap(with_prescreen, buttons(reply)["跳过/不知道"])
+    assert "用估算等级做申报预审" not in buttons(reply)
+    assert "申报预审" not in reply.messages[-1].text
+    assert with_prescreen.chats.load(1).flow is None
+
+
 def test_text_after_the_result_goes_to_the_questions_and_answers(with_prescreen: Engine) -> None:
     engine = with_prescreen
-    reply = skip_to(engine, say(engine, "/score"), COUNT)
+    say(engine, "/score")
+    reply = skip_to(engine, say(engine, "1.6 1.0"), COUNT)
     reply = tap(engine, buttons(reply)["跳过/不知道"])
     offer = buttons(reply)["用估算等级做申报预审"]
     answer = say(engine, "第十一条")
