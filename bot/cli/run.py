@@ -88,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     # httpx logs every request URL at INFO, and a Bot API URL carries the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import build_engine, reminder_jobs, warm_up
-    from bot.transports.common import StartupError
+    from bot.transports.common import StartupError, hide_token
+
+    hide_token(token)  # whatever else logs it (PTB at DEBUG, exception texts): never shown
 
     try:
         engine = build_engine(settings.db_path, settings.admins)
