@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -41,6 +42,10 @@ BACKOFF: tuple[float, ...] = (5, 15, 60, 300, 900, 1800)
 MAX_PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0
 SAFETY_MARGIN = 0.02  # sends are spaced this fraction wider than the limits require
+# Recording "sent" while another process holds the database: each try waits this long for the
+# lock (the event loop, and so every chat, waits with it), then the task sleeps and tries again.
+RECORD_WAIT_MS = 200
+RECORD_RETRY_CAP = 2.0  # seconds between tries, at most
 
 
 class Sender(Protocol):
@@ -288,18 +293,34 @@ class Delivery:
         else:
             self._retries.pop(item.id, None)
             self.stats.sent += 1
-            self._record_sent(item)
+            await self._record_sent(item)
 
-    def _record_sent(self, item: DueReminder) -> None:
+    async def _record_sent(self, item: DueReminder) -> None:
         """Record a finished send. The message is out: a failure here must not count as a
-        failed send (that would send it again at once); try once more, then leave the row
-        ``sending`` — recovered after the lease, it may go out once more, never more."""
-        for attempt in (1, 2):
+        failed send (that would send it again at once). A locked database is waited out, in
+        short tries, for half the lease (after the lease another run may take the row back);
+        if it is still locked then, the row stays ``sending`` and, recovered after the lease,
+        may go out once more, never more."""
+        give_up = self.clock.now() + self.lease / 2
+        pause = 0.05
+        while True:
             try:
-                self.store.mark_sent(item.id, self.clock.now())
+                with self.store.busy_timeout(RECORD_WAIT_MS):
+                    self.store.mark_sent(item.id, self.clock.now())
+            except sqlite3.OperationalError as error:
+                if self.clock.now() >= give_up:
+                    log.warning(
+                        "reminder %s: sent, but not recorded (%s); it may go out once more",
+                        item.id,
+                        error,
+                    )
+                    return
+                if pause == 0.05:
+                    log.warning("reminder %s: sent; recording waits: %s", item.id, error)
+                await self.clock.sleep(pause)
+                pause = min(pause * 2, RECORD_RETRY_CAP)
+            else:
                 return
-            except Exception:
-                log.exception("reminder %s was sent but not recorded (try %d)", item.id, attempt)
 
     def pending_retry_at(self) -> float | None:
         """When the earliest reminder this run rescheduled is due again (if still planned)."""
@@ -381,6 +402,12 @@ async def run_forever(
     while not stop_event.is_set():
         try:
             await delivery.run_pass()
+        except sqlite3.OperationalError as error:  # locked or read-only: expected weather
+            log.warning("reminder pass stopped: %s; trying again later", error)
+            if on_error is not None:
+                result = on_error(error)
+                if asyncio.iscoroutine(result):
+                    await result
         except Exception as error:
             log.exception("reminder pass failed")
             if on_error is not None:

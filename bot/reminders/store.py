@@ -27,6 +27,7 @@ more (never lost, never repeated beyond that).
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -262,6 +263,12 @@ class ReminderStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def busy_timeout(self, milliseconds: int) -> contextlib.AbstractContextManager[None]:
+        """Within the block, wait at most ``milliseconds`` for another process's lock."""
+        from bot.storage import busy_timeout
+
+        return busy_timeout(self.db.conn, milliseconds)
 
     def _ensure_schema(self) -> None:
         """Create the tables and indexes if missing (idempotent; the database may be shared

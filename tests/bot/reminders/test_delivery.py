@@ -399,3 +399,43 @@ async def test_a_failed_record_after_the_send_is_not_a_failed_send(
     clock.advance(30)
     assert (await run_once(store, sender, clock)).sent == 0  # within the lease: left alone
     assert len(sender.sent) == 1
+
+
+async def test_a_locked_database_while_sending_delays_the_record_not_duplicates_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process holds the write lock from the send until well after it: "sent" is
+    recorded once the lock is gone, and a later run (after the lease) sends nothing more."""
+    import sqlite3
+    import threading
+
+    class WallClock(ManualClock):
+        """Virtual dates, but sleeps for real: the lock is released in real time."""
+
+        async def sleep(self, seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            self.advance(seconds)
+
+    clock = WallClock(NOW)
+    path = tmp_path / "greenbot.sqlite3"
+    store = ReminderStore(path)
+    store.db.execute("PRAGMA busy_timeout = 100")  # scaled down from 5 s, as the lock is
+    store.enrol(1, "甲厂", None, "rename", date(2026, 3, 1), NOW)
+    holder = sqlite3.connect(path, check_same_thread=False)
+
+    class LockingSender(FakeSender):
+        async def send_text(self, chat_id: int, html: str) -> None:
+            await super().send_text(chat_id, html)
+            holder.execute("begin immediate")  # Telegram has it; now the database is locked
+            threading.Timer(1.0, holder.commit).start()
+
+    sender = LockingSender(clock)
+    stats = await run_once(store, sender, clock)
+    assert (stats.sent, stats.transient) == (1, 0)
+    assert store.reminder(1)["status"] == "sent"
+    clock.advance(delivery.DEFAULT_LEASE_SECONDS * 2)
+    await run_once(store, sender, clock)
+    assert len(sender.sent) == 1
+    assert not any(r.exc_info for r in caplog.records)
+    store.close()
+    holder.close()
