@@ -42,7 +42,7 @@ def open_database(path: str) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "chats" not in db.table_names():
-        db["chats"].create(
+        db.table("chats").create(
             {
                 "chat_id": int,
                 "lang": str,
@@ -58,9 +58,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             defaults={"blocked": 0},
         )
     if "activity" not in db.table_names():
-        db["activity"].create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
-        db["activity"].create_index(["chat_id"])
-        db["activity"].create_index(["kind", "at"])
+        db.table("activity").create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
+        db.table("activity").create_index(["chat_id"])
+        db.table("activity").create_index(["kind", "at"])
 
 
 @contextlib.contextmanager
@@ -109,7 +109,7 @@ class ChatStore:
 
     def save(self, chat: ChatState) -> None:
         now = time.time()
-        self.db["chats"].upsert(
+        self.db.table("chats").upsert(
             {
                 "chat_id": chat.chat_id,
                 "lang": chat.lang,

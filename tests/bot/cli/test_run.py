@@ -185,3 +185,38 @@ def test_the_token_filter_masks_every_level_and_exception_texts() -> None:
         assert name in text
     assert TOKEN not in text, text[text.index(TOKEN) - 300 :]
     assert text.count("bot<token>/getMe") == 6, text
+
+
+@pytest.mark.timeout(90)
+def test_a_database_locked_by_another_process_still_gets_answers(tmp_path: Path) -> None:
+    """The warm-up used to wait out the lock five times and crash; a question used to wait
+    for its activity row. Now the bot starts, answers, and logs one line about the lock."""
+    import sqlite3
+
+    from bot.app import build_engine
+
+    path = tmp_path / "db.sqlite3"
+    build_engine(str(path)).services.db.close()
+    holder = sqlite3.connect(path)
+    holder.execute("begin immediate")
+    log_file = tmp_path / "stderr.log"
+    with FakeTelegram(token=TOKEN) as tg, log_file.open("w") as stderr:
+        options = ["--token", TOKEN, "--api-base", tg.base_url, "--db", str(path)]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--no-reminders", *options],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
+        )
+        try:
+            tg.send_text(5, 5, "第十一条")
+            [answer] = tg.wait_sent(5, 1, timeout=30)
+        finally:
+            process.terminate()
+            process.wait(30)
+            holder.rollback()
+    assert "不得入围" in (answer.text or "")
+    text = log_file.read_text()
+    assert "Traceback" not in text and " ERROR " not in text, text
+    assert "locked" in text
