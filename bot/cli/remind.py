@@ -84,7 +84,7 @@ def open_store(path: str, *, readonly: bool) -> Any:
     if not {"units", "deadlines", "reminders"} <= set(db.table_names()):
         db.close()
         raise CliError(f"{path}: no reminders in this database (not a greenbot database?)")
-    return ReminderStore(db)
+    return ReminderStore(db, readonly=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS units (
     event TEXT NOT NULL,
     date TEXT NOT NULL,
     lang TEXT NOT NULL DEFAULT 'zh',
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    enrolled_by INTEGER
 );
 CREATE INDEX IF NOT EXISTS units_chat ON units (chat_id);
 CREATE TABLE IF NOT EXISTS deadlines (
@@ -198,6 +199,7 @@ class UnitView:
     lang: str
     created_at: datetime
     deadlines: list[DeadlineView] = field(default_factory=list)
+    enrolled_by: int | None = None  # the user who enrolled it (None: enrolled before this)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +253,8 @@ class ReminderStore:
     """The reminder tables in one SQLite database (a file path, or a sqlite-utils Database,
     e.g. ``Database(memory=True)`` in tests)."""
 
-    def __init__(self, db: Database | str | Path) -> None:
+    def __init__(self, db: Database | str | Path, *, readonly: bool = False) -> None:
+        self.readonly = readonly
         if isinstance(db, Database):
             self.db = db
         else:
@@ -273,7 +276,12 @@ class ReminderStore:
     def _ensure_schema(self) -> None:
         """Create the tables and indexes if missing (idempotent; the database may be shared
         with the conversation store, so no global ``user_version`` is claimed)."""
+        if self.readonly:
+            return
         if {"units", "deadlines", "reminders", "blocked_chats"} <= set(self.db.table_names()):
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(units)")}
+            if "enrolled_by" not in columns:  # a database from before groups were guarded
+                self.db.execute("ALTER TABLE units ADD COLUMN enrolled_by INTEGER")
             return
         with self.db.atomic():
             for statement in _SCHEMA.split(";"):
@@ -293,8 +301,9 @@ class ReminderStore:
         *,
         lang: str = "zh",
         offsets: tuple[int, ...] = schedule.OFFSETS,
+        enrolled_by: int | None = None,
     ) -> int:
-        """Enrol a unit for ``chat_id``; returns its id.
+        """Enrol a unit for ``chat_id`` (by the user ``enrolled_by``); returns its id.
 
         Validates the name (:class:`EnrolmentError`), the credit code
         (:class:`bot.credit_code.CreditCodeError`) and the date
@@ -342,6 +351,7 @@ class ReminderStore:
                         "date": day.isoformat(),
                         "lang": lang,
                         "created_at": moment,
+                        "enrolled_by": enrolled_by,
                     }
                 )
                 .last_pk
@@ -423,6 +433,7 @@ class ReminderStore:
                 lang=row["lang"],
                 created_at=_local(row["created_at"]),
                 deadlines=deadlines.get(row["id"], []),
+                enrolled_by=row.get("enrolled_by"),
             )
             for row in units
         ]
