@@ -43,7 +43,7 @@ _ID = re.compile(r"\d{1,12}")
 
 
 def _store(ctx: Context) -> ReminderStore:
-    return ctx.services.extras["reminders"]  # type: ignore[no-any-return]
+    return ctx.services.extras["reminders"]
 
 
 def _id(text: str) -> int:

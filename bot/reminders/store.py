@@ -341,7 +341,7 @@ class ReminderStore:
                 )
             self._unblock(chat_id, moment)
             unit_id = (
-                self.db["units"]
+                self.db.table("units")
                 .insert(
                     {
                         "chat_id": chat_id,
@@ -359,7 +359,7 @@ class ReminderStore:
             for item in deadlines:
                 expiry = schedule.expires_at(item.due).timestamp()
                 deadline_id = (
-                    self.db["deadlines"]
+                    self.db.table("deadlines")
                     .insert(
                         {
                             "unit_id": unit_id,
@@ -390,7 +390,7 @@ class ReminderStore:
                     for planned in schedule.plan(item.due, local_now, offsets)
                 ]
                 if rows:
-                    self.db["reminders"].insert_all(rows)
+                    self.db.table("reminders").insert_all(rows)
         return int(unit_id)  # type: ignore[arg-type]
 
     def list_units(self, chat_id: int) -> list[UnitView]:
