@@ -17,8 +17,11 @@ right after; what happens on failure:
 * :class:`PermanentError`: the reminder is marked ``dead``.
 
 Rate limits: sends start at least ``1/per_second`` apart (so no second holds more than 30) and
-at least ``per_chat_interval`` apart in one chat. Only the dispatcher waits on the clock, so an
-injected :class:`bot.reminders.clock.ManualClock` gives exact virtual time in tests.
+at least ``per_chat_interval`` apart in one chat. The global spacing is also shared through the
+database (:meth:`ReminderStore.reserve_send_slot`): the bot and any ``remind --once`` running
+beside it take slots from one budget, since the limit belongs to the bot's token. Only the
+dispatcher waits on the clock, so an injected :class:`bot.reminders.clock.ManualClock` gives
+exact virtual time in tests.
 """
 
 from __future__ import annotations
@@ -212,6 +215,7 @@ class Delivery:
                 if not self.store.claim(item.id, now):
                     self.stats.lost_claims += 1
                     continue
+                now = await self._shared_slot(now)
                 self.limiter.record(item.chat_id, now)
                 self.stats.send_times.append(now)
                 await self._slots.acquire()
@@ -229,6 +233,16 @@ class Delivery:
             for task in tasks:
                 task.cancel()
         self.stats.expired += self.store.expire(self.clock.now())
+
+    async def _shared_slot(self, now: float) -> float:
+        """Wait for this send's slot in the budget all processes on the database share."""
+        if not self.limiter.interval:
+            return now
+        start = self.store.reserve_send_slot(now, self.limiter.interval)
+        if start > now:
+            await self.clock.sleep(start - now)
+            return self.clock.now()
+        return now
 
     def _best(self, pending: list[DueReminder]) -> tuple[int, float] | None:
         """Index and start time of the waiting reminder that may go first."""

@@ -55,6 +55,14 @@ INACTIVE = "inactive"
 DEAD = "dead"
 STATUSES = (PLANNED, SENDING, SENT, EXPIRED, SUPERSEDED, INACTIVE, DEAD)
 
+# One row: when the next message may start, for every process sending with this bot's token
+# (the bot and any number of ``remind --once``): Telegram's 30 messages/s belong to the token.
+_BUDGET_SCHEMA = """
+CREATE TABLE IF NOT EXISTS send_budget (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    next_at REAL NOT NULL
+)"""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
@@ -282,11 +290,27 @@ class ReminderStore:
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(units)")}
             if "enrolled_by" not in columns:  # a database from before groups were guarded
                 self.db.execute("ALTER TABLE units ADD COLUMN enrolled_by INTEGER")
+            if "send_budget" not in self.db.table_names():
+                self.db.execute(_BUDGET_SCHEMA)
             return
         with self.db.atomic():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            self.db.execute(_BUDGET_SCHEMA)
+
+    def reserve_send_slot(self, now: float, interval: float) -> float:
+        """Take the next free send slot shared by every process on this database; returns
+        when it starts (``now`` or later). Slots are ``interval`` apart, whichever process
+        takes them, so together the processes stay under the token's limit."""
+        row = self.db.execute(
+            "INSERT INTO send_budget (id, next_at) VALUES (1, :now + :interval) "
+            "ON CONFLICT (id) DO UPDATE SET next_at = max(next_at, :now) + :interval "
+            "RETURNING next_at",
+            {"now": now, "interval": interval},
+        ).fetchone()
+        self.db.conn.commit()
+        return float(row[0]) - interval
 
     # ------------------------------------------------------------------ enrolment
 

@@ -439,3 +439,34 @@ async def test_a_locked_database_while_sending_delays_the_record_not_duplicates_
     assert not any(r.exc_info for r in caplog.records)
     store.close()
     holder.close()
+
+
+async def test_processes_on_one_database_share_the_send_budget(tmp_path: Path) -> None:
+    """The bot and a ``remind --once`` (two connections here, as two processes would have)
+    sending together stay under one limit: it belongs to the token, not to a process."""
+    from bot.reminders.clock import to_datetime
+
+    clock = SystemClock()
+    path = tmp_path / "greenbot.sqlite3"
+    setup = ReminderStore(path)
+    today = to_datetime(clock.now()).date()
+    for chat in range(1, 61):
+        setup.enrol(chat, f"厂{chat}", None, "review_notice", today, clock.now())
+    setup.close()
+    per_second = 100.0  # scaled up from 30 to keep the test short
+    stores = [ReminderStore(path), ReminderStore(path)]
+    senders = [FakeSender(clock), FakeSender(clock)]  # type: ignore[arg-type]
+    results = await asyncio.gather(
+        *(
+            run_once(store, sender, clock, limiter=RateLimiter(per_second=per_second))
+            for store, sender in zip(stores, senders, strict=True)
+        )
+    )
+    for store in stores:
+        store.close()
+    assert sum(r.sent for r in results) == 60
+    assert all(r.sent for r in results)  # both did send
+    times = sorted(m.at for sender in senders for m in sender.sent)
+    window = 0.1
+    busiest = max(sum(1 for t in times if start <= t < start + window) for start in times)
+    assert busiest <= per_second * window + 1, busiest
