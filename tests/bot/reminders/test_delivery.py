@@ -470,3 +470,37 @@ async def test_processes_on_one_database_share_the_send_budget(tmp_path: Path) -
     window = 0.1
     busiest = max(sum(1 for t in times if start <= t < start + window) for start in times)
     assert busiest <= per_second * window + 1, busiest
+
+
+async def test_the_duplicate_window_is_one_statement_with_no_wait_in_it(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Between Telegram's answer and the committed "sent" the loop does not yield: nothing
+    else runs, so only a process death inside that one SQLite statement can duplicate."""
+    import sqlite3
+
+    path = tmp_path / "greenbot.sqlite3"
+    store = ReminderStore(path)
+    for chat in range(1, 6):
+        store.enrol(chat, f"厂{chat}", None, "rename", date(2026, 3, 1), NOW)
+    observer = sqlite3.connect(path)
+    seen: list[str] = []
+
+    class WatchingSender(FakeSender):
+        async def send_text(self, chat_id: int, html: str) -> None:
+            await super().send_text(chat_id, html)
+            count = len(self.sent)
+
+            def status_at_the_next_turn() -> None:
+                rows = observer.execute(
+                    "SELECT count(*) FROM reminders WHERE status = 'sent'"
+                ).fetchone()
+                seen.append("recorded" if rows[0] >= count else "window open")
+
+            asyncio.get_running_loop().call_soon(status_at_the_next_turn)
+
+    sender = WatchingSender(clock)
+    assert (await run_once(store, sender, clock, max_in_flight=1)).sent == 5
+    assert seen == ["recorded"] * 5
+    store.close()
+    observer.close()
