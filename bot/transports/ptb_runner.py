@@ -325,11 +325,13 @@ async def run_polling(
     log.info("serving as @%s (python-telegram-bot)", application.bot.username)
     tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
     try:
-        await asyncio.wait(
-            {polling, asyncio.ensure_future(stop.wait())}, return_when=asyncio.FIRST_COMPLETED
-        )
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if polling.done() and isinstance(polling.exception(), InvalidToken):
+            raise StartupError("the bot token was refused by Telegram (401 Unauthorized)")
         if polling.done():
-            polling.result()  # a refused token ends the run
+            polling.result()
     finally:
         stop.set()
         for task in [*tasks, polling]:

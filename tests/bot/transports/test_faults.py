@@ -126,3 +126,21 @@ async def test_failing_get_updates_is_one_warning_each_and_recovers_quickly(
     polls = [r for r in caplog.records if "getUpdates" in r.getMessage()]
     assert len([r for r in polls if r.levelno == logging.WARNING]) >= 11
     assert_no_traceback(caplog)
+
+
+async def test_a_token_revoked_while_serving_ends_the_run_in_one_line(
+    engine_name: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
+    if engine_name != "ptb":
+        pytest.skip("aiogram keeps polling (one WARNING line per try) until the token works")
+    from bot.app import build_engine
+    from bot.transports.common import StartupError
+    from bot.transports.ptb_runner import run_polling
+    from tests.bot.transports.conftest import TOKEN
+
+    engine = build_engine(str(tmp_path / "bot.sqlite3"))
+    task = asyncio.create_task(run_polling(engine, TOKEN, tg.base_url, polling_timeout=1))
+    await tg.await_for(lambda t: any(c.method == "getUpdates" for c in t.calls), timeout=10)
+    tg.token = "987654321:" + "R" * 35  # revoked: every call is now 401
+    with pytest.raises(StartupError, match="401"):
+        await asyncio.wait_for(task, timeout=15)
