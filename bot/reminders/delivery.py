@@ -229,6 +229,12 @@ class Delivery:
                 await asyncio.gather(*tasks, return_exceptions=True)
             if failures:
                 raise failures[0]
+        except Exception:
+            # The pass cannot go on (say a claim met a locked database), but sends already
+            # made must still be recorded: cancelling them here would send them again later.
+            if tasks:
+                await asyncio.gather(*list(tasks), return_exceptions=True)
+            raise
         finally:
             for task in tasks:
                 task.cancel()

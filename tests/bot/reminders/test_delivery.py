@@ -504,3 +504,42 @@ async def test_the_duplicate_window_is_one_statement_with_no_wait_in_it(
     assert seen == ["recorded"] * 5
     store.close()
     observer.close()
+
+
+async def test_a_pass_stopped_by_a_locked_database_still_records_what_it_sent(
+    tmp_path: Path,
+) -> None:
+    """The lock arrives right after the first send: the next claim fails and ends the pass,
+    yet the first reminder's "sent" is waited for, not abandoned (it would go out again)."""
+    import sqlite3
+    import threading
+
+    class WallClock(ManualClock):
+        async def sleep(self, seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            self.advance(seconds)
+
+    clock = WallClock(NOW)
+    path = tmp_path / "greenbot.sqlite3"
+    store = ReminderStore(path)
+    store.db.execute("PRAGMA busy_timeout = 100")  # scaled down from 5 s, as the lock is
+    for chat in (1, 2):
+        store.enrol(chat, f"厂{chat}", None, "rename", date(2026, 3, 1), NOW)
+    holder = sqlite3.connect(path, check_same_thread=False)
+
+    class LockingSender(FakeSender):
+        async def send_text(self, chat_id: int, html: str) -> None:
+            await super().send_text(chat_id, html)
+            if len(self.sent) == 1:
+                holder.execute("begin immediate")
+                threading.Timer(1.0, holder.commit).start()
+
+    sender = LockingSender(clock)
+    with pytest.raises(sqlite3.OperationalError):
+        await run_once(store, sender, clock)
+    assert [store.reminder(i)["status"] for i in (1, 2)].count("sent") == 1  # type: ignore[index]
+    clock.advance(delivery.DEFAULT_LEASE_SECONDS * 2)
+    await run_once(store, sender, clock)  # the next cron run
+    assert sorted(m.chat_id for m in sender.sent) == [1, 2]
+    store.close()
+    holder.close()
