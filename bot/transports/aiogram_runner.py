@@ -232,7 +232,7 @@ async def run_polling(
             bot,
             polling_timeout=polling_timeout,
             handle_signals=stop is None,
-            close_bot_session=True,
+            close_bot_session=False,  # closed below, after replies in flight
             allowed_updates=["message", "callback_query"],
             backoff_config=BackoffConfig(
                 min_delay=policy.backoff_start, max_delay=policy.backoff_cap, factor=2.0, jitter=0.1
@@ -250,6 +250,7 @@ async def run_polling(
                 await dispatcher.stop_polling()
                 await polling
     finally:
+        await core.drain()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -82,6 +82,13 @@ class BotCore:
             if not self._waiting[chat_id]:
                 del self._waiting[chat_id], self._locks[chat_id]
 
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait (up to ``timeout``) for the events being handled to finish, so stopping does
+        not close the connection under a reply in flight (a retry would show it twice)."""
+        deadline = time.monotonic() + timeout
+        while self._waiting and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
     async def on_message(
         self, chat_id: int, user_id: int, text: str | None, lang_code: str | None
     ) -> None:

@@ -337,6 +337,7 @@ async def run_polling(
         for task in [*tasks, polling]:
             task.cancel()
         await asyncio.gather(*tasks, polling, return_exceptions=True)
+        await core.drain()
         await poller.confirm()
         await application.stop()
         await application.shutdown()
