@@ -76,6 +76,7 @@ async def chat_fault(engine_name: str, fault: str, quick: bool) -> tuple[int, in
             tg.fail("getUpdates", 500, times=5)
             tg.drop("getUpdates", times=3)
             tg.fail("getUpdates", 502, times=3)
+            await tg.await_for(lambda t: any(c.status == 500 for c in t.calls), 20)
             tg.send_text(X, X, QUESTION)
             await tg.await_sent(X, 1, timeout=wait_x)
             last_failure = max(c.at for c in tg.calls if c.status != 200)

@@ -114,6 +114,8 @@ async def test_failing_get_updates_is_one_warning_each_and_recovers_quickly(
         tg.fail("getUpdates", 500, times=5)
         tg.drop("getUpdates", times=3)
         tg.fail("getUpdates", 502, times=3)
+        # A poll already under way is past the faults: wait until they bite, then write.
+        await tg.await_for(lambda t: any(c.status == 500 for c in t.calls), timeout=10)
         tg.send_text(51, 51, QUESTION)
         started = time.monotonic()
         [answer] = await tg.await_sent(51, 1, timeout=30)
