@@ -6,12 +6,24 @@ removes a chat completely.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import sqlite3
 import time
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+# The activity log is statistics: an answer never waits longer than this for it.
+ACTIVITY_WAIT_MS = 50
+ACTIVITY_BACKLOG = 10_000  # rows kept in memory while the database is locked
 
 
 def open_database(path: str) -> sqlite_utils.Database:
@@ -23,7 +35,7 @@ def open_database(path: str) -> sqlite_utils.Database:
         # WAL: readers never block the writer; NORMAL sync is durable across a process crash.
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA busy_timeout=5000")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     ensure_schema(db)
     return db
 
@@ -54,6 +66,17 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.table("activity").create_index(["kind", "at"])
 
 
+@contextlib.contextmanager
+def busy_timeout(conn: sqlite3.Connection, milliseconds: int) -> Iterator[None]:
+    """Wait at most ``milliseconds`` for another process's lock within the block."""
+    previous = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout={min(int(milliseconds), previous)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={previous}")
+
+
 @dataclass
 class ChatState:
     """What the bot remembers about one chat."""
@@ -73,6 +96,7 @@ class ChatStore:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._backlog: deque[tuple[int, str, float]] = deque(maxlen=ACTIVITY_BACKLOG)
 
     def load(self, chat_id: int) -> ChatState:
         # Once per message: a plain statement (sqlite-utils' query() wraps it in a savepoint).
@@ -123,12 +147,23 @@ class ChatStore:
         return self.load(chat_id).blocked
 
     def log(self, chat_id: int, kind: str) -> None:
-        # Once per message: a plain statement, without the generic insert()'s schema work.
-        with self.db.conn:
-            self.db.conn.execute(
-                "insert into activity (chat_id, kind, at) values (?, ?, ?)",
-                (chat_id, kind, time.time()),
-            )
+        """Count an event. Never makes an answer wait: while another process holds the
+        database, rows wait in memory (one WARNING line) and are written with the next one."""
+        self._backlog.append((chat_id, kind, time.time()))
+        was_behind = len(self._backlog) > 1
+        try:
+            with busy_timeout(self.db.conn, ACTIVITY_WAIT_MS), self.db.conn:
+                # Once per message: a plain statement, without insert()'s schema work.
+                self.db.conn.executemany(
+                    "insert into activity (chat_id, kind, at) values (?, ?, ?)", self._backlog
+                )
+        except sqlite3.OperationalError as error:
+            if not was_behind:
+                log.warning("activity log: %s; kept in memory until it can be written", error)
+            return
+        if was_behind:
+            log.warning("activity log: %d delayed rows written", len(self._backlog))
+        self._backlog.clear()
 
     def forget(self, chat_id: int) -> None:
         with self.db.conn:

@@ -2,7 +2,9 @@
 
 The bot process runs the same loop continuously; this command is for deployments that prefer a
 cron job, or for catching up by hand. ``--dry-run`` only lists what is due (nothing is claimed or
-sent). Sending goes through the Telegram Bot API via :func:`make_sender`.
+sent) and opens the database read-only. Sending goes through the Telegram Bot API via
+:func:`make_sender`. A database that is not one, is damaged, read-only or locked is one line on
+stderr and exit code 2; nothing is lost (what was not sent stays planned).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from typing import Any
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "remind",
-        help="send the deadline reminders that are due (for cron)",
-        description="Send the deadline reminders that are due, once, and record them.",
+        help="send the deadline reminders that are due (for cron; needs --once)",
+        description="Send the deadline reminders that are due, once, and record them. "
+        "--once is required: the running bot (greenbot run) sends reminders by itself.",
     )
     parser.add_argument(
-        "--once", action="store_true", help="one pass, then exit (the only mode; required)"
+        "--once", action="store_true", help="one pass, then exit (required: the only mode)"
     )
     parser.add_argument(
         "--db",
@@ -43,8 +46,9 @@ def make_sender(settings: Any) -> Any:
     except ConfigError as error:
         raise CliError(str(error)) from None
     from bot.transports.aiogram_runner import AiogramPort, make_bot
-    from bot.transports.common import PortSender
+    from bot.transports.common import PortSender, hide_token
 
+    hide_token(token)
     bot = make_bot(token, settings.api_base)
     sender = PortSender(AiogramPort(bot))
     sender.close = bot.session.close  # type: ignore[attr-defined]
@@ -60,15 +64,49 @@ async def _send_once(store: Any, sender: Any, clock: Any) -> Any:
         await sender.close()
 
 
+def open_store(path: str, *, readonly: bool) -> Any:
+    """The reminder store at ``path``; read-only (no write access needed, nothing changed)
+    for a dry run."""
+    import sqlite3
+
+    from bot.cli.common import CliError
+    from bot.reminders.store import ReminderStore
+
+    if not readonly:
+        return ReminderStore(path)
+    from pathlib import Path
+
+    from sqlite_utils import Database
+
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    db = Database(sqlite3.connect(uri, uri=True))
+    db.execute("PRAGMA busy_timeout = 5000")
+    if not {"units", "deadlines", "reminders"} <= set(db.table_names()):
+        db.close()
+        raise CliError(f"{path}: no reminders in this database (not a greenbot database?)")
+    return ReminderStore(db, readonly=True)
+
+
 def run(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from bot.cli.common import CliError
+
+    try:
+        return _run(args)
+    except sqlite3.Error as error:  # not a database, damaged, read-only, locked
+        raise CliError(f"{args.db or 'the database'}: {error}") from None
+
+
+def _run(args: argparse.Namespace) -> int:
     import asyncio
+    import logging
     import sys
     from pathlib import Path
 
     from bot.cli.common import CliError, print_json
     from bot.config import ConfigError, load_settings
     from bot.reminders.clock import SystemClock
-    from bot.reminders.store import ReminderStore
 
     if not args.once:
         raise CliError("use --once (the bot process itself runs the reminder loop)")
@@ -81,9 +119,15 @@ def run(args: argparse.Namespace) -> int:
     path = settings.db_path
     if not Path(path).is_file():
         raise CliError(f"{path}: no such database")
-    sender = None if args.dry_run else make_sender(settings)
+    args.db = path
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     clock = SystemClock()
-    store = ReminderStore(path)
+    store = open_store(path, readonly=args.dry_run)
+    try:
+        sender = None if args.dry_run else make_sender(settings)
+    except BaseException:
+        store.close()
+        raise
     try:
         if args.dry_run:
             now = clock.now()

@@ -63,6 +63,21 @@ def _listen(value: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
+def _writable_now(conn: Any) -> bool:
+    """Whether the database can be written without waiting for another process's lock."""
+    import sqlite3
+
+    from bot.storage import busy_timeout
+
+    try:
+        with busy_timeout(conn, 0):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import gc
@@ -88,13 +103,20 @@ def run(args: argparse.Namespace) -> int:
     # httpx logs every request URL at INFO, and a Bot API URL carries the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import build_engine, reminder_jobs, warm_up
-    from bot.transports.common import StartupError
+    from bot.transports.common import StartupError, hide_token
+
+    hide_token(token)  # whatever else logs it (PTB at DEBUG, exception texts): never shown
 
     try:
         engine = build_engine(settings.db_path, settings.admins)
     except sqlite3.Error as error:
         raise CliError(f"{settings.db_path}: {error}") from error
-    warm_up(engine)
+    if _writable_now(engine.services.db.conn):
+        warm_up(engine)
+    else:  # the warm-up writes (then forgets) a chat; answers can do without it
+        logging.getLogger(__name__).warning(
+            "%s is locked by another process: warm-up skipped, serving anyway", settings.db_path
+        )
     # The engine's framework is imported now, not after the freeze below: its modules and
     # schemas (most of the process's memory) must be frozen with the rest.
     if args.engine == "ptb":

@@ -327,7 +327,14 @@ class RemindDialog:
         known = {unit.id for unit in store.list_units(ctx.chat_id)}
         try:
             unit_id = store.enrol(
-                ctx.chat_id, state["name"], state.get("code"), event, day, now, lang=ctx.lang
+                ctx.chat_id,
+                state["name"],
+                state.get("code"),
+                event,
+                day,
+                now,
+                lang=ctx.lang,
+                enrolled_by=ctx.user_id,
             )
         except (EnrolmentError, credit_code.CreditCodeError, EventDateError) as error:
             text = ctx.render("remind_failed.html.j2", error=error.message(ctx.lang))

@@ -8,6 +8,11 @@ Buttons are stateless router actions (they keep working after a restart or anoth
 
 Every id is checked against the chat through the store: another chat's unit or deadline is a
 forged button, and one that no longer exists (deleted a moment ago) is said to be gone.
+
+In a group (Telegram gives groups negative chat ids) any member can tap the list's buttons, so
+deleting a unit is left to the member who enrolled it; the others are told so. Group
+administrators get no exception: the engine does not ask Telegram who they are. Units enrolled
+before the enrolling user was recorded can be deleted by any member, as before.
 /forget removes all of the chat's units, deadlines and reminders (the forget hook below).
 """
 
@@ -121,6 +126,15 @@ def _own_unit(ctx: Context, unit_id: int) -> UnitView | None:
     return unit
 
 
+def _may_delete(ctx: Context, unit: UnitView) -> bool:
+    in_group = ctx.chat_id < 0
+    return not in_group or unit.enrolled_by is None or unit.enrolled_by == ctx.user_id
+
+
+def _not_yours(ctx: Context, unit: UnitView) -> Messages:
+    return [Outgoing(html.escape(ctx.label("remind.chat.not_yours", name=unit.name)))]
+
+
 def _page_of(ctx: Context, unit_id: int) -> int:
     ids = [unit.id for unit in _store(ctx).list_units(ctx.chat_id)]
     return ids.index(unit_id) // PAGE_SIZE if unit_id in ids else 0
@@ -141,6 +155,8 @@ def on_button(ctx: Context, payload: str) -> Messages:
         unit = _own_unit(ctx, _id(arg))
         if unit is None:
             return _gone(ctx)
+        if not _may_delete(ctx, unit):
+            return _not_yours(ctx, unit)
         text = ctx.render(
             "reminders_delete_confirm.html.j2",
             unit=unit.name,
@@ -165,6 +181,8 @@ def on_button(ctx: Context, payload: str) -> Messages:
         unit = _own_unit(ctx, _id(arg))
         if unit is None:
             return _gone(ctx)
+        if not _may_delete(ctx, unit):
+            return _not_yours(ctx, unit)
         page = _page_of(ctx, unit.id)
         _store(ctx).delete_unit(ctx.chat_id, unit.id)
         ctx.log("reminders:delete")

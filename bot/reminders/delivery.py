@@ -17,8 +17,11 @@ right after; what happens on failure:
 * :class:`PermanentError`: the reminder is marked ``dead``.
 
 Rate limits: sends start at least ``1/per_second`` apart (so no second holds more than 30) and
-at least ``per_chat_interval`` apart in one chat. Only the dispatcher waits on the clock, so an
-injected :class:`bot.reminders.clock.ManualClock` gives exact virtual time in tests.
+at least ``per_chat_interval`` apart in one chat. The global spacing is also shared through the
+database (:meth:`ReminderStore.reserve_send_slot`): the bot and any ``remind --once`` running
+beside it take slots from one budget, since the limit belongs to the bot's token. Only the
+dispatcher waits on the clock, so an injected :class:`bot.reminders.clock.ManualClock` gives
+exact virtual time in tests.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -41,6 +45,10 @@ BACKOFF: tuple[float, ...] = (5, 15, 60, 300, 900, 1800)
 MAX_PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0
 SAFETY_MARGIN = 0.02  # sends are spaced this fraction wider than the limits require
+# Recording "sent" while another process holds the database: each try waits this long for the
+# lock (the event loop, and so every chat, waits with it), then the task sleeps and tries again.
+RECORD_WAIT_MS = 200
+RECORD_RETRY_CAP = 2.0  # seconds between tries, at most
 
 
 class Sender(Protocol):
@@ -207,6 +215,7 @@ class Delivery:
                 if not self.store.claim(item.id, now):
                     self.stats.lost_claims += 1
                     continue
+                now = await self._shared_slot(now)
                 self.limiter.record(item.chat_id, now)
                 self.stats.send_times.append(now)
                 await self._slots.acquire()
@@ -220,10 +229,26 @@ class Delivery:
                 await asyncio.gather(*tasks, return_exceptions=True)
             if failures:
                 raise failures[0]
+        except Exception:
+            # The pass cannot go on (say a claim met a locked database), but sends already
+            # made must still be recorded: cancelling them here would send them again later.
+            if tasks:
+                await asyncio.gather(*list(tasks), return_exceptions=True)
+            raise
         finally:
             for task in tasks:
                 task.cancel()
         self.stats.expired += self.store.expire(self.clock.now())
+
+    async def _shared_slot(self, now: float) -> float:
+        """Wait for this send's slot in the budget all processes on the database share."""
+        if not self.limiter.interval:
+            return now
+        start = self.store.reserve_send_slot(now, self.limiter.interval)
+        if start > now:
+            await self.clock.sleep(start - now)
+            return self.clock.now()
+        return now
 
     def _best(self, pending: list[DueReminder]) -> tuple[int, float] | None:
         """Index and start time of the waiting reminder that may go first."""
@@ -288,18 +313,34 @@ class Delivery:
         else:
             self._retries.pop(item.id, None)
             self.stats.sent += 1
-            self._record_sent(item)
+            await self._record_sent(item)
 
-    def _record_sent(self, item: DueReminder) -> None:
+    async def _record_sent(self, item: DueReminder) -> None:
         """Record a finished send. The message is out: a failure here must not count as a
-        failed send (that would send it again at once); try once more, then leave the row
-        ``sending`` — recovered after the lease, it may go out once more, never more."""
-        for attempt in (1, 2):
+        failed send (that would send it again at once). A locked database is waited out, in
+        short tries, for half the lease (after the lease another run may take the row back);
+        if it is still locked then, the row stays ``sending`` and, recovered after the lease,
+        may go out once more, never more."""
+        give_up = self.clock.now() + self.lease / 2
+        pause = 0.05
+        while True:
             try:
-                self.store.mark_sent(item.id, self.clock.now())
+                with self.store.busy_timeout(RECORD_WAIT_MS):
+                    self.store.mark_sent(item.id, self.clock.now())
+            except sqlite3.OperationalError as error:
+                if self.clock.now() >= give_up:
+                    log.warning(
+                        "reminder %s: sent, but not recorded (%s); it may go out once more",
+                        item.id,
+                        error,
+                    )
+                    return
+                if pause == 0.05:
+                    log.warning("reminder %s: sent; recording waits: %s", item.id, error)
+                await self.clock.sleep(pause)
+                pause = min(pause * 2, RECORD_RETRY_CAP)
+            else:
                 return
-            except Exception:
-                log.exception("reminder %s was sent but not recorded (try %d)", item.id, attempt)
 
     def pending_retry_at(self) -> float | None:
         """When the earliest reminder this run rescheduled is due again (if still planned)."""
@@ -381,6 +422,12 @@ async def run_forever(
     while not stop_event.is_set():
         try:
             await delivery.run_pass()
+        except sqlite3.OperationalError as error:  # locked or read-only: expected weather
+            log.warning("reminder pass stopped: %s; trying again later", error)
+            if on_error is not None:
+                result = on_error(error)
+                if asyncio.iscoroutine(result):
+                    await result
         except Exception as error:
             log.exception("reminder pass failed")
             if on_error is not None:

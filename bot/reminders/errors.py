@@ -3,6 +3,9 @@
 * :class:`RetryAfter` — Telegram's 429 flood control; wait ``seconds`` and send again.
 * :class:`ChatBlocked` — 403: the user blocked the bot (or the chat is gone); stop that chat.
 * :class:`TransientError` — 5xx, timeouts, network trouble; retried with backoff, never dropped.
+* :class:`MaybeDelivered` — a :class:`TransientError` whose request went out but got no answer in
+  time: Telegram may have carried it out. Reminders retry it (at least once); a chat reply is not
+  sent again, since the user would see it twice.
 * :class:`PermanentError` — a request Telegram will never accept (a 400 that is not about the
   chat); the reminder is marked ``dead`` instead of being retried forever.
 
@@ -30,6 +33,10 @@ class ChatBlocked(DeliveryError):
 
 class TransientError(DeliveryError):
     """A failure that may go away: server errors, timeouts, lost connections."""
+
+
+class MaybeDelivered(TransientError):
+    """No answer in time to a request that was sent in full: it may have been carried out."""
 
 
 class PermanentError(DeliveryError):

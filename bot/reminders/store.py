@@ -27,6 +27,7 @@ more (never lost, never repeated beyond that).
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +55,14 @@ INACTIVE = "inactive"
 DEAD = "dead"
 STATUSES = (PLANNED, SENDING, SENT, EXPIRED, SUPERSEDED, INACTIVE, DEAD)
 
+# One row: when the next message may start, for every process sending with this bot's token
+# (the bot and any number of ``remind --once``): Telegram's 30 messages/s belong to the token.
+_BUDGET_SCHEMA = """
+CREATE TABLE IF NOT EXISTS send_budget (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    next_at REAL NOT NULL
+)"""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
@@ -63,7 +72,8 @@ CREATE TABLE IF NOT EXISTS units (
     event TEXT NOT NULL,
     date TEXT NOT NULL,
     lang TEXT NOT NULL DEFAULT 'zh',
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    enrolled_by INTEGER
 );
 CREATE INDEX IF NOT EXISTS units_chat ON units (chat_id);
 CREATE TABLE IF NOT EXISTS deadlines (
@@ -197,6 +207,7 @@ class UnitView:
     lang: str
     created_at: datetime
     deadlines: list[DeadlineView] = field(default_factory=list)
+    enrolled_by: int | None = None  # the user who enrolled it (None: enrolled before this)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +261,8 @@ class ReminderStore:
     """The reminder tables in one SQLite database (a file path, or a sqlite-utils Database,
     e.g. ``Database(memory=True)`` in tests)."""
 
-    def __init__(self, db: Database | str | Path) -> None:
+    def __init__(self, db: Database | str | Path, *, readonly: bool = False) -> None:
+        self.readonly = readonly
         if isinstance(db, Database):
             self.db = db
         else:
@@ -263,15 +275,42 @@ class ReminderStore:
     def close(self) -> None:
         self.db.close()
 
+    def busy_timeout(self, milliseconds: int) -> contextlib.AbstractContextManager[None]:
+        """Within the block, wait at most ``milliseconds`` for another process's lock."""
+        from bot.storage import busy_timeout
+
+        return busy_timeout(self.db.conn, milliseconds)
+
     def _ensure_schema(self) -> None:
         """Create the tables and indexes if missing (idempotent; the database may be shared
         with the conversation store, so no global ``user_version`` is claimed)."""
+        if self.readonly:
+            return
         if {"units", "deadlines", "reminders", "blocked_chats"} <= set(self.db.table_names()):
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(units)")}
+            if "enrolled_by" not in columns:  # a database from before groups were guarded
+                self.db.execute("ALTER TABLE units ADD COLUMN enrolled_by INTEGER")
+            if "send_budget" not in self.db.table_names():
+                self.db.execute(_BUDGET_SCHEMA)
             return
         with self.db.atomic():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            self.db.execute(_BUDGET_SCHEMA)
+
+    def reserve_send_slot(self, now: float, interval: float) -> float:
+        """Take the next free send slot shared by every process on this database; returns
+        when it starts (``now`` or later). Slots are ``interval`` apart, whichever process
+        takes them, so together the processes stay under the token's limit."""
+        row = self.db.execute(
+            "INSERT INTO send_budget (id, next_at) VALUES (1, :now + :interval) "
+            "ON CONFLICT (id) DO UPDATE SET next_at = max(next_at, :now) + :interval "
+            "RETURNING next_at",
+            {"now": now, "interval": interval},
+        ).fetchone()
+        self.db.conn.commit()
+        return float(row[0]) - interval
 
     # ------------------------------------------------------------------ enrolment
 
@@ -286,8 +325,9 @@ class ReminderStore:
         *,
         lang: str = "zh",
         offsets: tuple[int, ...] = schedule.OFFSETS,
+        enrolled_by: int | None = None,
     ) -> int:
-        """Enrol a unit for ``chat_id``; returns its id.
+        """Enrol a unit for ``chat_id`` (by the user ``enrolled_by``); returns its id.
 
         Validates the name (:class:`EnrolmentError`), the credit code
         (:class:`bot.credit_code.CreditCodeError`) and the date
@@ -325,7 +365,7 @@ class ReminderStore:
                 )
             self._unblock(chat_id, moment)
             unit_id = (
-                self.db["units"]
+                self.db.table("units")
                 .insert(
                     {
                         "chat_id": chat_id,
@@ -335,6 +375,7 @@ class ReminderStore:
                         "date": day.isoformat(),
                         "lang": lang,
                         "created_at": moment,
+                        "enrolled_by": enrolled_by,
                     }
                 )
                 .last_pk
@@ -342,7 +383,7 @@ class ReminderStore:
             for item in deadlines:
                 expiry = schedule.expires_at(item.due).timestamp()
                 deadline_id = (
-                    self.db["deadlines"]
+                    self.db.table("deadlines")
                     .insert(
                         {
                             "unit_id": unit_id,
@@ -373,7 +414,7 @@ class ReminderStore:
                     for planned in schedule.plan(item.due, local_now, offsets)
                 ]
                 if rows:
-                    self.db["reminders"].insert_all(rows)
+                    self.db.table("reminders").insert_all(rows)
         return int(unit_id)  # type: ignore[arg-type]
 
     def list_units(self, chat_id: int) -> list[UnitView]:
@@ -416,6 +457,7 @@ class ReminderStore:
                 lang=row["lang"],
                 created_at=_local(row["created_at"]),
                 deadlines=deadlines.get(row["id"], []),
+                enrolled_by=row.get("enrolled_by"),
             )
             for row in units
         ]

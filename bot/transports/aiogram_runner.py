@@ -32,11 +32,19 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.backoff import BackoffConfig
 
 from bot.engine import Engine, Keyboard
-from bot.reminders.errors import ChatBlocked, PermanentError, RetryAfter, TransientError
+from bot.reminders.errors import (
+    ChatBlocked,
+    MaybeDelivered,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+)
 from bot.transports.aiogram_session import JsonSession
 from bot.transports.common import BotCore, StartupError
+from bot.transports.outbox import DEFAULT_POLICY, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,23 @@ def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
+class PollingLogFilter(logging.Filter):
+    """aiogram logs a failed ``getUpdates`` as an ERROR plus a WARNING about its back-off; a
+    failed poll is expected weather: one WARNING line naming the method and the outcome."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Failed to fetch updates - %s: %s":
+            record.msg = "getUpdates: %s: %s; retrying with a capped back-off"
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return not str(record.msg).startswith("Sleep for %f seconds and try again")
+
+
+def _quiet_polling_errors() -> None:
+    logger = logging.getLogger("aiogram.dispatcher")
+    if not any(isinstance(f, PollingLogFilter) for f in logger.filters):
+        logger.addFilter(PollingLogFilter())
+
+
 class AiogramPort:
     """:class:`~bot.transports.outbox.TelegramPort` over an aiogram ``Bot``."""
 
@@ -68,7 +93,11 @@ class AiogramPort:
             raise RetryAfter(error.retry_after) from error
         except TelegramForbiddenError as error:
             raise ChatBlocked(str(error)) from error
-        except (TimeoutError, TelegramServerError, TelegramNetworkError) as error:
+        except TelegramNetworkError as error:
+            if isinstance(error.__cause__, TimeoutError):  # sent, no answer: may have arrived
+                raise MaybeDelivered(str(error)) from error
+            raise TransientError(str(error)) from error
+        except (TimeoutError, TelegramServerError) as error:
             raise TransientError(str(error)) from error
         except TelegramBadRequest as error:
             raise PermanentError(str(error)) from error
@@ -106,12 +135,14 @@ class AiogramPort:
         await self._call(self.bot.answer_callback_query(callback_id, text=text))
 
 
-def make_bot(token: str, api_base: str) -> Bot:
+def make_bot(token: str, api_base: str, policy: RetryPolicy = DEFAULT_POLICY) -> Bot:
     """A Bot that calls ``<api_base>/bot<token>/<method>`` with JSON bodies (see
     :mod:`bot.transports.aiogram_session`) and HTML parse mode."""
+    session = JsonSession(api_base)
+    session.timeout = policy.request_timeout
     return Bot(
         token,
-        session=JsonSession(api_base),
+        session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
 
@@ -186,11 +217,13 @@ async def run_polling(
     stop: asyncio.Event | None = None,
     polling_timeout: int = 10,
     background: list[Any] | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> None:
     """Serve with long polling until ``stop`` is set (or the process is interrupted)."""
-    bot = make_bot(token, api_base)
+    _quiet_polling_errors()
+    bot = make_bot(token, api_base, policy)
     await check_bot(bot, api_base)
-    core = BotCore(engine, AiogramPort(bot))
+    core = BotCore(engine, AiogramPort(bot), policy=policy)
     dispatcher = make_dispatcher(core)
     await set_commands(bot, core)
     tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
@@ -199,8 +232,11 @@ async def run_polling(
             bot,
             polling_timeout=polling_timeout,
             handle_signals=stop is None,
-            close_bot_session=True,
+            close_bot_session=False,  # closed below, after replies in flight
             allowed_updates=["message", "callback_query"],
+            backoff_config=BackoffConfig(
+                min_delay=policy.backoff_start, max_delay=policy.backoff_cap, factor=2.0, jitter=0.1
+            ),
         )
     )
     try:
@@ -214,6 +250,7 @@ async def run_polling(
                 await dispatcher.stop_polling()
                 await polling
     finally:
+        await core.drain()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

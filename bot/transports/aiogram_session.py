@@ -20,7 +20,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientTimeout
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -47,8 +47,8 @@ _METHODS: tuple[type[TelegramMethod[Any]], ...] = (
 # pydantic caches only weakly: the garbage collector drops it and the next reply rebuilds it,
 # about 10 ms each time under load. Held here, each is built once, at import.
 RESPONSE_TYPES: tuple[type, ...] = tuple(
-    Response[method.__returning__]
-    for method in _METHODS  # type: ignore[name-defined]
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in _METHODS
 )
 
 
@@ -84,8 +84,9 @@ class JsonSession(AiohttpSession):
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
         # The same failures, mapped the same way, as aiogram's own make_request.
         try:
+            seconds = self.timeout if timeout is None else timeout
             async with session.post(
-                url, data=body, headers=_JSON, timeout=self.timeout if timeout is None else timeout
+                url, data=body, headers=_JSON, timeout=ClientTimeout(total=seconds)
             ) as resp:
                 raw = await resp.read()
         except TimeoutError as error:

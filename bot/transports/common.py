@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from bot.engine import Engine, Incoming
 from bot.render import LANGS, label
-from bot.transports.outbox import Outbox, Sleep, TelegramPort
+from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,16 @@ class PortSender:
 class BotCore:
     """The framework-free half of a Telegram engine."""
 
-    def __init__(self, engine: Engine, port: TelegramPort, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        port: TelegramPort,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        policy: RetryPolicy = DEFAULT_POLICY,
+    ) -> None:
         self.engine = engine
-        self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep)
+        self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         rows = engine.services.db.execute("select chat_id from chats where blocked = 1")
@@ -75,6 +82,13 @@ class BotCore:
             if not self._waiting[chat_id]:
                 del self._waiting[chat_id], self._locks[chat_id]
 
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait (up to ``timeout``) for the events being handled to finish, so stopping does
+        not close the connection under a reply in flight (a retry would show it twice)."""
+        deadline = time.monotonic() + timeout
+        while self._waiting and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
     async def on_message(
         self, chat_id: int, user_id: int, text: str | None, lang_code: str | None
     ) -> None:
@@ -113,6 +127,39 @@ class BotCore:
             ]
             for lang in LANGS
         }
+
+
+class TokenFilter(logging.Filter):
+    """Takes the bot token out of every log record: Bot API URLs carry it (``/bot<token>/``),
+    and libraries log those URLs at DEBUG or inside exception texts."""
+
+    MASK = "<token>"
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, self.MASK), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, self.MASK)
+        if record.stack_info and self.token in record.stack_info:
+            record.stack_info = record.stack_info.replace(self.token, self.MASK)
+        return True
+
+
+def hide_token(token: str, logger: logging.Logger | None = None) -> None:
+    """Put a :class:`TokenFilter` on every handler of ``logger`` (the root by default), where
+    records from every library pass whatever their level."""
+    for handler in (logger or logging.getLogger()).handlers:
+        if not any(isinstance(f, TokenFilter) and f.token == token for f in handler.filters):
+            handler.addFilter(TokenFilter(token))
 
 
 class StartupError(RuntimeError):

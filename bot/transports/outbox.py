@@ -4,29 +4,55 @@ Each engine implements :class:`TelegramPort` with its own library and maps that 
 errors to :mod:`bot.reminders.errors`; the policy lives here once:
 
 * messages longer than Telegram allows are split at paragraphs, the keyboard on the last part;
-* 429 waits ``retry_after`` and tries again; 5xx and network errors back off and try again;
+* 429 waits ``retry_after`` and tries again; 5xx and network errors back off (capped) and try
+  again for at least :attr:`RetryPolicy.give_up_after` seconds, then one line is logged;
+* a send that went out but got no answer in time (:class:`MaybeDelivered`) is not sent again:
+  Telegram may have accepted it, and it has no idempotency key, so a second try could show the
+  user the same message twice; edits and callback answers, which are harmless to repeat, are;
 * 403 (the user blocked the bot) is logged, the chat is marked blocked, and nothing more is
   sent to it until the user writes again.
+
+All of it waits inside one chat's turn (see :class:`bot.transports.common.BotCore`), so one
+chat's trouble never delays another chat.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bot.engine import Keyboard, Outgoing, Reply
-from bot.reminders.errors import ChatBlocked, PermanentError, RetryAfter, TransientError
+from bot.reminders.errors import (
+    ChatBlocked,
+    MaybeDelivered,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+)
 from bot.telegram_text import split_message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_ATTEMPTS = 6
-BACKOFF_START = 0.5  # seconds; doubles per attempt
-BACKOFF_CAP = 30.0
-RETRY_AFTER_CAP = 300.0  # never park a chat longer than this on one message
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a reply keeps trying; tests shrink these to keep their wall time small."""
+
+    backoff_start: float = 0.5  # seconds; doubles per attempt ...
+    backoff_cap: float = 5.0  # ... up to this, so a recovered server is noticed quickly
+    give_up_after: float = 90.0  # a burst of 5xx shorter than this never loses a reply
+    retry_after_cap: float = 300.0  # never park a chat longer than this on one 429
+    request_timeout: float = 20.0  # seconds a Bot API call may take before it is abandoned
+
+
+DEFAULT_POLICY = RetryPolicy()
+Clock = Callable[[], float]
 
 
 class TelegramPort(Protocol):
@@ -51,39 +77,76 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 async def with_retries(
-    call: Callable[[], Awaitable[T]], *, what: str, sleep: Sleep = asyncio.sleep
+    call: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    sleep: Sleep = asyncio.sleep,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    clock: Clock = time.monotonic,
+    repeatable: bool = True,
 ) -> T:
-    """Run ``call``, waiting out 429s and backing off on transient failures.
+    """Run ``call``, waiting out 429s and backing off (capped) on transient failures.
 
-    :class:`ChatBlocked` and :class:`PermanentError` are raised at once; a transient failure
-    that outlasts :data:`MAX_ATTEMPTS` is raised as :class:`TransientError`.
+    :class:`ChatBlocked` and :class:`PermanentError` are raised at once. A transient failure
+    is retried until ``policy.give_up_after`` seconds have passed, then raised. When
+    ``repeatable`` is false (a send, which Telegram cannot deduplicate) a
+    :class:`MaybeDelivered` is raised at once instead of being retried.
     """
-    delay = BACKOFF_START
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    deadline = clock() + policy.give_up_after
+    delay = policy.backoff_start
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             return await call()
         except RetryAfter as error:
-            wait = min(error.seconds, RETRY_AFTER_CAP)
+            wait = min(error.seconds, policy.retry_after_cap)
             log.warning("%s: flood control, waiting %.1f s (attempt %d)", what, wait, attempt)
             await sleep(wait)
+        except MaybeDelivered:
+            if not repeatable:
+                raise
+            if clock() >= deadline:
+                raise
+            await sleep(delay)
+            delay = min(delay * 2, policy.backoff_cap)
         except TransientError as error:
-            if attempt == MAX_ATTEMPTS:
+            if clock() >= deadline:
                 raise
             log.warning("%s: %s; retrying in %.1f s (attempt %d)", what, error, delay, attempt)
             await sleep(delay)
-            delay = min(delay * 2, BACKOFF_CAP)
-    raise TransientError(f"{what}: still failing after {MAX_ATTEMPTS} attempts")
+            delay = min(delay * 2, policy.backoff_cap)
 
 
 class Outbox:
     """Delivers replies through a port, remembering chats that blocked the bot."""
 
     def __init__(
-        self, port: TelegramPort, *, on_blocked: Callable[[int], None], sleep: Sleep = asyncio.sleep
+        self,
+        port: TelegramPort,
+        *,
+        on_blocked: Callable[[int], None],
+        sleep: Sleep = asyncio.sleep,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.port = port
         self.on_blocked = on_blocked
         self.sleep = sleep
+        self.policy = policy
+        self.clock = clock
+
+    async def _retrying(
+        self, call: Callable[[], Awaitable[T]], what: str, *, repeatable: bool
+    ) -> T:
+        return await with_retries(
+            call,
+            what=what,
+            sleep=self.sleep,
+            policy=self.policy,
+            clock=self.clock,
+            repeatable=repeatable,
+        )
 
     async def deliver(
         self,
@@ -96,13 +159,13 @@ class Outbox:
         """Answer the callback (always, so the button stops spinning), then send the reply."""
         if callback_id is not None:
             try:
-                await with_retries(
+                await self._retrying(
                     lambda: self.port.answer_callback(callback_id, reply.notice),
-                    what="answerCallbackQuery",
-                    sleep=self.sleep,
+                    "answerCallbackQuery",
+                    repeatable=True,
                 )
             except (PermanentError, TransientError) as error:
-                log.warning("could not answer callback %s: %s", callback_id, error)
+                log.warning("answerCallbackQuery %s: gave up: %s", callback_id, error)
             except ChatBlocked:
                 pass
         try:
@@ -111,17 +174,24 @@ class Outbox:
         except ChatBlocked:
             log.info("chat %s blocked the bot; no more messages to it", chat_id)
             self.on_blocked(chat_id)
-        except (PermanentError, TransientError) as error:
-            log.error("could not send to chat %s: %s", chat_id, error)
+        except PermanentError as error:
+            log.warning("send to chat %s: refused: %s", chat_id, error)
+        except TransientError as error:
+            log.warning(
+                "send to chat %s: gave up after %.0f s of retries: %s",
+                chat_id,
+                self.policy.give_up_after,
+                error,
+            )
 
     async def _send(self, chat_id: int, message: Outgoing, message_id: int | None) -> None:
         if message.attachment is not None:
             attachment = message.attachment
             send = self.port.send_photo if attachment.kind == "photo" else self.port.send_document
-            await with_retries(
+            await self._send_once(
                 lambda: send(chat_id, attachment.filename, attachment.data, attachment.caption),
-                what=f"send {attachment.kind}",
-                sleep=self.sleep,
+                f"send{attachment.kind.capitalize()}",
+                chat_id,
             )
         if not message.text:
             return
@@ -131,19 +201,34 @@ class Outbox:
             editable = index == 0 and message.edit and message_id is not None
             if editable and await self._edit(chat_id, message_id or 0, part, buttons):
                 continue
-            await with_retries(
-                lambda p=part, b=buttons: self.port.send_message(chat_id, p, b),
-                what="sendMessage",
-                sleep=self.sleep,
+            await self._send_once(
+                functools.partial(self.port.send_message, chat_id, part, buttons),
+                "sendMessage",
+                chat_id,
+            )
+
+    async def _send_once(
+        self, call: Callable[[], Awaitable[object]], what: str, chat_id: int
+    ) -> None:
+        """A send that must not reach the user twice: one that got no answer in time is
+        logged and left alone (it may have arrived); the rest of the reply goes on."""
+        try:
+            await self._retrying(call, what, repeatable=False)
+        except MaybeDelivered as error:
+            log.warning(
+                "%s to chat %s: no answer in time (%s); it may have arrived, not sent again",
+                what,
+                chat_id,
+                error,
             )
 
     async def _edit(self, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> bool:
         """Edit in place; False when Telegram cannot (too old, gone) so a new message is sent."""
         try:
-            await with_retries(
+            await self._retrying(
                 lambda: self.port.edit_message(chat_id, message_id, text, buttons),
-                what="editMessageText",
-                sleep=self.sleep,
+                "editMessageText",
+                repeatable=True,
             )
         except PermanentError as error:
             return "not modified" in str(error)

@@ -7,6 +7,7 @@ API server). python-telegram-bot is only imported here, and only when this engin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
 from datetime import timedelta
@@ -22,14 +23,28 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
 from telegram.error import RetryAfter as PTBRetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine import Engine, Keyboard
-from bot.reminders.errors import ChatBlocked, PermanentError, RetryAfter, TransientError
+from bot.reminders.errors import (
+    ChatBlocked,
+    MaybeDelivered,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+)
 from bot.transports.common import BotCore, StartupError
+from bot.transports.outbox import DEFAULT_POLICY, RetryPolicy
 
 log = logging.getLogger(__name__)
 # v22 deprecates integer periods (retry_after …) and warns on every 429 it parses; the value is
@@ -54,6 +69,14 @@ def _seconds(error: PTBRetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def _sent_in_full(error: TimedOut) -> bool:
+    """Whether the request had gone out when it timed out (a read timeout): Telegram may have
+    carried it out. Connect and pool timeouts mean it never left."""
+    import httpx
+
+    return isinstance(error.__cause__, httpx.ReadTimeout)
+
+
 class PTBPort:
     """:class:`~bot.transports.outbox.TelegramPort` over a python-telegram-bot ``Bot``."""
 
@@ -69,7 +92,11 @@ class PTBPort:
             raise ChatBlocked(str(error)) from error
         except BadRequest as error:
             raise PermanentError(str(error)) from error
-        except (TimeoutError, NetworkError) as error:  # also TimedOut and 5xx
+        except TimedOut as error:
+            if _sent_in_full(error):
+                raise MaybeDelivered(str(error)) from error
+            raise TransientError(str(error)) from error
+        except (TimeoutError, NetworkError) as error:  # also 5xx and dropped connections
             raise TransientError(str(error)) from error
         except TelegramError as error:
             raise TransientError(str(error)) from error
@@ -119,13 +146,26 @@ class PTBPort:
         await self._call(self.bot.answer_callback_query(callback_id, text=text))
 
 
-def make_application(token: str, api_base: str) -> Application[Any, Any, Any, Any, Any, Any]:
-    """An Application that calls ``<api_base>/bot<token>/<method>``."""
+def make_application(
+    token: str, api_base: str, policy: RetryPolicy = DEFAULT_POLICY
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """An Application that calls ``<api_base>/bot<token>/<method>``.
+
+    Updates are handled concurrently (PTB's default is one at a time, so one chat's 429 wait
+    or hung request held up every chat); :class:`BotCore` keeps each chat's own in order."""
+    timeout = policy.request_timeout
     return (
         Application.builder()
         .token(token)
         .base_url(f"{api_base}/bot")
         .base_file_url(f"{api_base}/file/bot")
+        .concurrent_updates(256)
+        .connection_pool_size(64)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .connect_timeout(timeout)
+        .pool_timeout(timeout)
+        .updater(None)
         .build()
     )
 
@@ -165,7 +205,7 @@ def install_handlers(application: Application[Any, Any, Any, Any, Any, Any], cor
         )
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("update failed: %s", context.error, exc_info=context.error)
+        log.error("update failed: %s", context.error, exc_info=context.error)  # a bug: show it
 
     application.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, on_message))
     application.add_handler(CallbackQueryHandler(on_callback))
@@ -184,6 +224,75 @@ async def set_commands(bot: Bot, core: BotCore) -> None:
             return
 
 
+class Poller:
+    """Long-polls ``getUpdates`` into the application's queue.
+
+    PTB's own updater logs each failed poll with a traceback and backs off up to 30 s; here a
+    failure is expected weather: one WARNING line, then a back-off that starts small, doubles
+    and stops at the policy's ``backoff_cap``, and resets once the server answers again."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        polling_timeout: int,
+        policy: RetryPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.application = application
+        self.policy = policy
+        self.polling_timeout = polling_timeout
+        self.offset: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        bot = self.application.bot
+        delay = self.policy.backoff_start
+        while not stop.is_set():
+            try:
+                updates = await bot.get_updates(
+                    offset=self.offset,
+                    timeout=timedelta(seconds=self.polling_timeout),
+                    allowed_updates=["message", "callback_query"],
+                )
+            except PTBRetryAfter as error:
+                wait = min(_seconds(error), 300.0)
+                log.warning("getUpdates: flood control, waiting %.1f s", wait)
+                await _pause(stop, wait)
+                continue
+            except InvalidToken:
+                log.error("getUpdates: the bot token was refused (401); polling stops")
+                raise
+            except (TelegramError, OSError) as error:
+                log.warning("getUpdates: %s; retrying in %.1f s", _describe(error), delay)
+                await _pause(stop, delay)
+                delay = min(delay * 2, self.policy.backoff_cap)
+                continue
+            delay = self.policy.backoff_start
+            for update in updates:
+                await self.application.update_queue.put(update)
+            if updates:
+                self.offset = updates[-1].update_id + 1
+
+    async def confirm(self) -> None:
+        """Tell the server which updates were taken, so a restart does not get them again."""
+        if self.offset is None:
+            return
+        try:
+            await self.application.bot.get_updates(offset=self.offset, timeout=0)
+        except (TelegramError, OSError) as error:
+            log.warning("getUpdates (confirming): %s", _describe(error))
+
+
+def _describe(error: BaseException) -> str:
+    cause = error.__cause__
+    return f"{type(error).__name__}: {error}" + (
+        f" ({type(cause).__name__})" if cause is not None and str(cause) not in str(error) else ""
+    )
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
 async def run_polling(
     engine: Engine,
     token: str,
@@ -192,33 +301,43 @@ async def run_polling(
     stop: asyncio.Event | None = None,
     polling_timeout: int = 10,
     background: list[Any] | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> None:
     """Serve with long polling until ``stop`` is set (or the process is interrupted)."""
-    application = make_application(token, api_base)
+    application = make_application(token, api_base, policy)
     try:
         await application.initialize()  # calls getMe
     except InvalidToken as error:
         raise StartupError("the bot token was refused by Telegram (401 Unauthorized)") from error
     except (TelegramError, OSError) as error:
         raise StartupError(f"cannot reach the Bot API at {api_base}: {error}") from error
-    core = BotCore(engine, PTBPort(application.bot))
+    core = BotCore(engine, PTBPort(application.bot), policy=policy)
     install_handlers(application, core)
     await set_commands(application.bot, core)
+    try:  # getUpdates is refused while a webhook is set
+        await application.bot.delete_webhook()
+    except (TimeoutError, TelegramError) as error:
+        log.warning("deleteWebhook: %s; polling anyway", error)
     await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0.0,
-        timeout=timedelta(seconds=polling_timeout),
-        allowed_updates=["message", "callback_query"],
-    )
+    stop = stop or asyncio.Event()
+    poller = Poller(application, polling_timeout, policy)
+    polling = asyncio.create_task(poller.run(stop))
     log.info("serving as @%s (python-telegram-bot)", application.bot.username)
     tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
     try:
-        await (stop.wait() if stop is not None else asyncio.Event().wait())
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if polling.done() and isinstance(polling.exception(), InvalidToken):
+            raise StartupError("the bot token was refused by Telegram (401 Unauthorized)")
+        if polling.done():
+            polling.result()
     finally:
-        for task in tasks:
+        stop.set()
+        for task in [*tasks, polling]:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await application.updater.stop()
+        await asyncio.gather(*tasks, polling, return_exceptions=True)
+        await core.drain()
+        await poller.confirm()
         await application.stop()
         await application.shutdown()

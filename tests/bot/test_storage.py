@@ -103,3 +103,26 @@ def test_a_flow_put_aside_round_trips_and_older_files_gain_its_column(tmp_path: 
     store.db.execute("update chats set paused = 'not json' where chat_id = 1")
     assert store.load(1).paused is None  # a damaged value is dropped, the flow in progress kept
     assert store.load(1).flow == "score"
+
+
+def test_the_activity_log_never_waits_for_a_locked_database(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sqlite3
+
+    path = str(tmp_path / "bot.sqlite3")
+    store = ChatStore(open_database(path))
+    store.log(1, "question:in")
+    holder = sqlite3.connect(path)
+    holder.execute("begin immediate")  # another process writing for a long while
+    started = time.monotonic()
+    store.log(1, "question:in")
+    store.log(2, "command:help")
+    assert time.monotonic() - started < 1.0  # the default busy timeout would wait 5 s each
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "locked" in warnings[0].getMessage()
+    assert not any(r.exc_info for r in caplog.records)
+    holder.commit()
+    store.log(3, "command:start")  # the delayed rows go in with the next one
+    kinds = [row[0] for row in store.db.execute("select kind from activity order by id")]
+    assert kinds == ["question:in", "question:in", "command:help", "command:start"]

@@ -30,14 +30,19 @@ Behaviour that mirrors Telegram:
   missing or unchanged edits and unknown/answered callback query ids.
 * Markdown parse modes are not validated; such text is stored as sent.
 
-Faults: :meth:`FakeTelegram.fail`, :meth:`FakeTelegram.block`,
-:meth:`FakeTelegram.refuse_method`. HTTP control routes (JSON in and out):
+Faults: :meth:`FakeTelegram.fail` (an error status, per method and chat),
+:meth:`FakeTelegram.hang` (sit on a request, then carry it out: Telegram accepted it late),
+:meth:`FakeTelegram.drop` (close the connection without an answer),
+:meth:`FakeTelegram.block`, :meth:`FakeTelegram.refuse_method`.
+HTTP control routes (JSON in and out):
 ``POST /control/send_text {chat_id, user_id, text, lang?, first_name?}``,
 ``POST /control/tap {chat_id, user_id, message_id, data}``,
 ``GET /control/sent?chat_id=``, ``GET /control/wait_sent?chat_id=&count=&timeout=``
 (408 on timeout), ``GET /control/calls``, ``/control/answered_callbacks``,
 ``/control/commands``, ``POST /control/fail {method, status, times?, retry_after?,
-chat_id?, description?}``, ``POST /control/block|unblock|register_chat {chat_id}``.
+chat_id?, description?}``, ``POST /control/hang {method, seconds, times?, chat_id?}``,
+``POST /control/drop {method, times?, chat_id?}``,
+``POST /control/block|unblock|register_chat {chat_id}``.
 Bytes of documents/photos are base64 in the JSON records.
 """
 
@@ -114,6 +119,8 @@ class _Fault:
     retry_after: int | None
     chat_id: int | None
     description: str | None
+    hang: float = 0.0  # seconds to sit on the request first (then answer as usual)
+    drop: bool = False  # close the connection without an answer
 
 
 class FakeTelegram:
@@ -443,6 +450,20 @@ class FakeTelegram:
                 _Fault(method.lower(), status, times, retry_after, chat_id, description)
             )
 
+    def hang(
+        self, method: str, seconds: float, *, times: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Hold the next ``times`` calls of ``method`` for ``seconds`` before carrying them out
+        as usual: the client may give up, yet the message arrives (Telegram accepted it)."""
+        with self._lock:
+            self._faults.append(_Fault(method.lower(), 200, times, None, chat_id, None, seconds))
+
+    def drop(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without answering
+        (and without carrying them out)."""
+        with self._lock:
+            self._faults.append(_Fault(method.lower(), 0, times, None, chat_id, None, drop=True))
+
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every call aimed at this chat gets 403 until unblocked."""
         with self._lock:
@@ -470,8 +491,22 @@ class FakeTelegram:
                 if handler is None or name.lower() in self._refused:
                     status = self._refused.get(name.lower(), 404)
                     raise ApiError(status, _DEFAULT_DESCRIPTIONS.get(status, "Not Found"))
-                self._apply_faults(name, params)
-            if name == "getUpdates":
+                fault = self._apply_faults(name, params)
+            if fault is not None and fault.drop:
+                self._log_call(name, params, 0, "connection dropped", request.content_type)
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=500)  # never reaches the client
+            if fault is not None and fault.hang and name != "getUpdates":
+                # Like Telegram, carry the request out even if the client gave up waiting.
+                late = asyncio.ensure_future(
+                    self._carry_out_late(fault.hang, handler, params, files)
+                )
+                result = await asyncio.shield(late)
+            elif fault is not None and fault.hang:
+                await asyncio.sleep(fault.hang)
+                result = await self._get_updates(params)
+            elif name == "getUpdates":
                 result = await self._get_updates(params)
             else:
                 with self._lock:
@@ -489,6 +524,15 @@ class FakeTelegram:
         self._log_call(name, params, 200, None, request.content_type)
         return web.json_response({"ok": True, "result": result})
 
+    async def _carry_out_late(
+        self, seconds: float, handler: Callable[[Params, Any], Any], params: Params, files: Any
+    ) -> Any:
+        await asyncio.sleep(seconds)
+        with self._lock:
+            result = handler(params, files)
+        self._notify()
+        return result
+
     def _log_call(
         self, name: str, params: Params, status: int, description: str | None, body_type: str
     ) -> None:
@@ -498,7 +542,8 @@ class FakeTelegram:
             )
         self._notify()
 
-    def _apply_faults(self, name: str, params: Params) -> None:
+    def _apply_faults(self, name: str, params: Params) -> _Fault | None:
+        """Raise the error a matching fault injects; return it when it hangs or drops."""
         chat_id = params.get("chat_id")
         if name.lower() in _CHAT_METHODS and chat_id in self._blocked:
             raise ApiError(403, BLOCKED)
@@ -507,12 +552,15 @@ class FakeTelegram:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._faults.remove(fault)
+                if fault.hang or fault.drop:
+                    return fault
                 description = fault.description or (
                     f"Too Many Requests: retry after {fault.retry_after}"
                     if fault.status == 429
                     else _DEFAULT_DESCRIPTIONS.get(fault.status, f"Error {fault.status}")
                 )
                 raise ApiError(fault.status, description, fault.retry_after)
+        return None
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
         loop = asyncio.get_running_loop()
@@ -593,6 +641,15 @@ class FakeTelegram:
                     retry_after=body.get("retry_after"),
                     chat_id=chat,
                     description=body.get("description"),
+                ),
+                "hang": lambda: self.hang(
+                    body["method"],
+                    float(body["seconds"]),
+                    times=int(body.get("times", 1)),
+                    chat_id=chat,
+                ),
+                "drop": lambda: self.drop(
+                    body["method"], times=int(body.get("times", 1)), chat_id=chat
                 ),
                 "block": lambda: self.block(int(body["chat_id"])),
                 "unblock": lambda: self.unblock(int(body["chat_id"])),

@@ -113,3 +113,110 @@ def test_the_framework_is_frozen_with_the_rest(engine: str, framework: str, tmp_
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
     )
     assert "frozen with the framework: True" in done.stdout, (done.stdout, done.stderr)
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("engine", ["aiogram", "ptb"])
+def test_the_token_is_in_no_log_line(engine: str, tmp_path: Path) -> None:
+    """At DEBUG every record of every level is written: start, serve through a failed poll and
+    a failed send, stop; the token appears nowhere (PTB logged its API URL at DEBUG)."""
+    log_file = tmp_path / "stderr.log"
+    with FakeTelegram(token=TOKEN) as tg, log_file.open("w") as stderr:
+        tg.fail("getUpdates", 500)
+        tg.fail("sendMessage", 502, chat_id=5)
+        options = ["--token", TOKEN, "--api-base", tg.base_url, "--db", str(tmp_path / "db")]
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--engine",
+                engine,
+                "--log-level",
+                "DEBUG",
+                *options,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
+        )
+        try:
+            tg.send_text(5, 5, "第十一条")
+            tg.wait_sent(5, 1, timeout=60)
+        finally:
+            process.terminate()
+            process.wait(30)
+    text = log_file.read_text()
+    assert " DEBUG " in text and " INFO " in text and " WARNING " in text, text[-2000:]
+    assert "502" in text or "Bad Gateway" in text
+    assert TOKEN not in text
+    assert TOKEN.split(":")[1] not in text  # not even the secret half
+
+
+def test_the_token_filter_masks_every_level_and_exception_texts() -> None:
+    import io
+    import logging
+
+    from bot.transports.common import hide_token
+
+    logger = logging.getLogger("greenbot.test.token")
+    logger.propagate = False
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        hide_token(TOKEN, logger)
+        url = f"http://127.0.0.1/bot{TOKEN}/getMe"
+        for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR):
+            logger.log(level, "calling %s", url)
+        try:
+            raise ConnectionError(f"cannot reach {url}")
+        except ConnectionError:
+            logger.exception("failed")
+        logger.critical(url, stack_info=True)
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    for name in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "Traceback"):
+        assert name in text
+    assert TOKEN not in text, text[text.index(TOKEN) - 300 :]
+    assert text.count("bot<token>/getMe") == 6, text
+
+
+@pytest.mark.timeout(90)
+def test_a_database_locked_by_another_process_still_gets_answers(tmp_path: Path) -> None:
+    """The warm-up used to wait out the lock five times and crash; a question used to wait
+    for its activity row. Now the bot starts, answers, and logs one line about the lock."""
+    import sqlite3
+
+    from bot.app import build_engine
+
+    path = tmp_path / "db.sqlite3"
+    build_engine(str(path)).services.db.close()
+    holder = sqlite3.connect(path)
+    holder.execute("begin immediate")
+    log_file = tmp_path / "stderr.log"
+    with FakeTelegram(token=TOKEN) as tg, log_file.open("w") as stderr:
+        options = ["--token", TOKEN, "--api-base", tg.base_url, "--db", str(path)]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--no-reminders", *options],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
+        )
+        try:
+            tg.send_text(5, 5, "第十一条")
+            [answer] = tg.wait_sent(5, 1, timeout=30)
+        finally:
+            process.terminate()
+            process.wait(30)
+            holder.rollback()
+    assert "不得入围" in (answer.text or "")
+    text = log_file.read_text()
+    assert "Traceback" not in text and " ERROR " not in text, text
+    assert "locked" in text

@@ -260,3 +260,61 @@ def test_a_chat_sees_only_its_own_units(engine: Engine) -> None:
     mine = shown(say(engine, "/reminders", chat=1))
     assert "北京甲厂" in mine and "北京乙厂" not in mine
     assert "本对话登记的单位（1）" in mine
+
+
+GROUP = -100123  # Telegram's group and supergroup ids are negative
+
+
+def test_in_a_group_only_the_member_who_enrolled_a_unit_can_delete_it(engine: Engine) -> None:
+    unit = store_of(engine).enrol(
+        GROUP, "北京甲厂", None, "rename", date(2026, 3, 1), NOW, enrolled_by=7
+    )
+    listing = say(engine, "/reminders", chat=GROUP, user=8)
+    delete = labels(listing)["🗑 删除 1. 北京甲厂"]
+    # Another member: neither the question nor the deletion (a replayed "yes" button).
+    for button in (delete, f"r:rm:{unit}"):
+        refused = tap(engine, button, chat=GROUP, user=8)
+        assert shown(refused) == "只有登记“北京甲厂”的成员可以删除它。"
+        assert all(left(engine, unit).values())
+    # The member who enrolled it.
+    ask = tap(engine, delete, chat=GROUP, user=7)
+    deleted = tap(engine, labels(ask)["🗑 确认删除"], chat=GROUP, user=7)
+    assert shown(deleted).startswith("🗑 已删除“北京甲厂”")
+    assert left(engine, unit) == {"units": 0, "deadlines": 0, "reminders": 0}
+
+
+def test_in_a_private_chat_the_chat_is_the_member(engine: Engine) -> None:
+    unit = store_of(engine).enrol(
+        5, "北京甲厂", None, "rename", date(2026, 3, 1), NOW, enrolled_by=5
+    )
+    ask = tap(engine, f"r:del:{unit}", chat=5)
+    tap(engine, labels(ask)["🗑 确认删除"], chat=5)
+    assert left(engine, unit)["units"] == 0
+
+
+def test_an_old_database_gains_the_enrolling_member(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    ReminderStore(path).close()
+    with sqlite3.connect(path) as conn:  # as created before the column existed
+        conn.execute("ALTER TABLE units DROP COLUMN enrolled_by")
+        conn.execute(
+            "INSERT INTO units (chat_id, name, event, date, created_at) "
+            "VALUES (?, '北京甲厂', 'rename', '2026-03-01', 0)",
+            [GROUP],
+        )
+    store = ReminderStore(path)
+    [old] = store.list_units(GROUP)
+    assert old.enrolled_by is None  # enrolled before: any member may delete it, as before
+    new = store.enrol(GROUP, "北京乙厂", None, "rename", date(2026, 3, 1), NOW, enrolled_by=7)
+    assert store.get_unit(GROUP, new).enrolled_by == 7  # type: ignore[union-attr]
+    store.close()
+
+
+def test_the_enrolment_dialog_records_who_enrolled(engine: Engine) -> None:
+    from tests.bot.dialogs.test_remind_dialog import enrol as enrol_by_dialog
+
+    enrol_by_dialog(engine, chat=5)
+    [unit] = store_of(engine).list_units(5)
+    assert unit.enrolled_by == 5

@@ -399,3 +399,147 @@ async def test_a_failed_record_after_the_send_is_not_a_failed_send(
     clock.advance(30)
     assert (await run_once(store, sender, clock)).sent == 0  # within the lease: left alone
     assert len(sender.sent) == 1
+
+
+async def test_a_locked_database_while_sending_delays_the_record_not_duplicates_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process holds the write lock from the send until well after it: "sent" is
+    recorded once the lock is gone, and a later run (after the lease) sends nothing more."""
+    import sqlite3
+    import threading
+
+    class WallClock(ManualClock):
+        """Virtual dates, but sleeps for real: the lock is released in real time."""
+
+        async def sleep(self, seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            self.advance(seconds)
+
+    clock = WallClock(NOW)
+    path = tmp_path / "greenbot.sqlite3"
+    store = ReminderStore(path)
+    store.db.execute("PRAGMA busy_timeout = 100")  # scaled down from 5 s, as the lock is
+    store.enrol(1, "甲厂", None, "rename", date(2026, 3, 1), NOW)
+    holder = sqlite3.connect(path, check_same_thread=False)
+
+    class LockingSender(FakeSender):
+        async def send_text(self, chat_id: int, html: str) -> None:
+            await super().send_text(chat_id, html)
+            holder.execute("begin immediate")  # Telegram has it; now the database is locked
+            threading.Timer(1.0, holder.commit).start()
+
+    sender = LockingSender(clock)
+    stats = await run_once(store, sender, clock)
+    assert (stats.sent, stats.transient) == (1, 0)
+    assert store.reminder(1)["status"] == "sent"
+    clock.advance(delivery.DEFAULT_LEASE_SECONDS * 2)
+    await run_once(store, sender, clock)
+    assert len(sender.sent) == 1
+    assert not any(r.exc_info for r in caplog.records)
+    store.close()
+    holder.close()
+
+
+async def test_processes_on_one_database_share_the_send_budget(tmp_path: Path) -> None:
+    """The bot and a ``remind --once`` (two connections here, as two processes would have)
+    sending together stay under one limit: it belongs to the token, not to a process."""
+    from bot.reminders.clock import to_datetime
+
+    clock = SystemClock()
+    path = tmp_path / "greenbot.sqlite3"
+    setup = ReminderStore(path)
+    today = to_datetime(clock.now()).date()
+    for chat in range(1, 61):
+        setup.enrol(chat, f"厂{chat}", None, "review_notice", today, clock.now())
+    setup.close()
+    per_second = 100.0  # scaled up from 30 to keep the test short
+    stores = [ReminderStore(path), ReminderStore(path)]
+    senders = [FakeSender(clock), FakeSender(clock)]  # type: ignore[arg-type]
+    results = await asyncio.gather(
+        *(
+            run_once(store, sender, clock, limiter=RateLimiter(per_second=per_second))
+            for store, sender in zip(stores, senders, strict=True)
+        )
+    )
+    for store in stores:
+        store.close()
+    assert sum(r.sent for r in results) == 60
+    assert all(r.sent for r in results)  # both did send
+    times = sorted(m.at for sender in senders for m in sender.sent)
+    window = 0.1
+    busiest = max(sum(1 for t in times if start <= t < start + window) for start in times)
+    assert busiest <= per_second * window + 1, busiest
+
+
+async def test_the_duplicate_window_is_one_statement_with_no_wait_in_it(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """Between Telegram's answer and the committed "sent" the loop does not yield: nothing
+    else runs, so only a process death inside that one SQLite statement can duplicate."""
+    import sqlite3
+
+    path = tmp_path / "greenbot.sqlite3"
+    store = ReminderStore(path)
+    for chat in range(1, 6):
+        store.enrol(chat, f"厂{chat}", None, "rename", date(2026, 3, 1), NOW)
+    observer = sqlite3.connect(path)
+    seen: list[str] = []
+
+    class WatchingSender(FakeSender):
+        async def send_text(self, chat_id: int, html: str) -> None:
+            await super().send_text(chat_id, html)
+            count = len(self.sent)
+
+            def status_at_the_next_turn() -> None:
+                rows = observer.execute(
+                    "SELECT count(*) FROM reminders WHERE status = 'sent'"
+                ).fetchone()
+                seen.append("recorded" if rows[0] >= count else "window open")
+
+            asyncio.get_running_loop().call_soon(status_at_the_next_turn)
+
+    sender = WatchingSender(clock)
+    assert (await run_once(store, sender, clock, max_in_flight=1)).sent == 5
+    assert seen == ["recorded"] * 5
+    store.close()
+    observer.close()
+
+
+async def test_a_pass_stopped_by_a_locked_database_still_records_what_it_sent(
+    tmp_path: Path,
+) -> None:
+    """The lock arrives right after the first send: the next claim fails and ends the pass,
+    yet the first reminder's "sent" is waited for, not abandoned (it would go out again)."""
+    import sqlite3
+    import threading
+
+    class WallClock(ManualClock):
+        async def sleep(self, seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            self.advance(seconds)
+
+    clock = WallClock(NOW)
+    path = tmp_path / "greenbot.sqlite3"
+    store = ReminderStore(path)
+    store.db.execute("PRAGMA busy_timeout = 100")  # scaled down from 5 s, as the lock is
+    for chat in (1, 2):
+        store.enrol(chat, f"厂{chat}", None, "rename", date(2026, 3, 1), NOW)
+    holder = sqlite3.connect(path, check_same_thread=False)
+
+    class LockingSender(FakeSender):
+        async def send_text(self, chat_id: int, html: str) -> None:
+            await super().send_text(chat_id, html)
+            if len(self.sent) == 1:
+                holder.execute("begin immediate")
+                threading.Timer(1.0, holder.commit).start()
+
+    sender = LockingSender(clock)
+    with pytest.raises(sqlite3.OperationalError):
+        await run_once(store, sender, clock)
+    assert [store.reminder(i)["status"] for i in (1, 2)].count("sent") == 1  # type: ignore[index]
+    clock.advance(delivery.DEFAULT_LEASE_SECONDS * 2)
+    await run_once(store, sender, clock)  # the next cron run
+    assert sorted(m.chat_id for m in sender.sent) == [1, 2]
+    store.close()
+    holder.close()

@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import build_engine
 from bot.engine import Engine
+from bot.transports.outbox import DEFAULT_POLICY, RetryPolicy
 from tests.support.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:" + "A" * 35
@@ -25,7 +26,11 @@ def tg() -> Iterator[FakeTelegram]:
 
 @contextlib.asynccontextmanager
 async def running(
-    engine_name: str, tg: FakeTelegram, db_path: Path | str, admins: frozenset[int] = frozenset()
+    engine_name: str,
+    tg: FakeTelegram,
+    db_path: Path | str,
+    admins: frozenset[int] = frozenset(),
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> AsyncIterator[Engine]:
     """Serve with ``engine_name`` on this loop until the block ends."""
     engine = build_engine(str(db_path), admins)
@@ -35,7 +40,7 @@ async def running(
         from bot.transports.ptb_runner import run_polling
     stop = asyncio.Event()
     task = asyncio.create_task(
-        run_polling(engine, TOKEN, tg.base_url, stop=stop, polling_timeout=1)
+        run_polling(engine, TOKEN, tg.base_url, stop=stop, polling_timeout=1, policy=policy)
     )
     try:
         await tg.await_for(
