@@ -4,6 +4,10 @@ State diagram::
 
     /forget ──> [confirm] ──yes──> everything deleted (the chat is unknown again)
                     └──────no────> nothing changes
+
+In a group (negative chat ids) the chat's data holds every member's enrolments, so only the bot's
+administrators (GREENBOT_ADMINS) may delete it, at the command and again at the tap; a member
+deletes their own units with /reminders.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ class ForgetDialog:
     menu_key = None
 
     def start(self, ctx: Context, args: str) -> Step:
+        if not _may_forget(ctx):
+            return Step([Outgoing(ctx.render("forget_group.html.j2"))], None, cancelled=True)
         buttons = keyboard(
             [ctx.button("forget.yes", "yes", word="delete"), ctx.button("forget.no", "no")]
         )
@@ -32,6 +38,8 @@ class ForgetDialog:
         return self.start(ctx, "")
 
     def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
+        if payload == "yes" and not _may_forget(ctx):
+            return Step([Outgoing(ctx.render("forget_group.html.j2"))], None, cancelled=True)
         if payload == "yes":
             ctx.engine.forget(ctx.chat_id)
             ctx.forgotten = True
@@ -41,3 +49,8 @@ class ForgetDialog:
                 [Outgoing(ctx.render("forget_kept.html.j2"), ctx.main_menu())], None, cancelled=True
             )
         raise ForgedButton(payload)
+
+
+def _may_forget(ctx: Context) -> bool:
+    """Anyone in a private chat; in a group (Telegram's negative ids) an administrator only."""
+    return ctx.chat_id >= 0 or ctx.is_admin

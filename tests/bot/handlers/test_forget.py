@@ -160,3 +160,29 @@ def test_yes_tapped_twice_deletes_once(engine: Engine) -> None:
     second = tap(engine, yes)
     assert second.notice == "This menu has expired"
     assert engine.chats.load(1).lang == "en"
+
+
+GROUP = -100123  # Telegram's group and supergroup ids are negative
+ADMIN = 999  # an administrator of the bot (tests/conftest.py)
+
+
+def test_in_a_group_only_an_administrator_can_forget_the_chat(engine: Engine) -> None:
+    # A group's data holds every member's enrolments: one member may not delete the others'.
+    store_of(engine).enrol(GROUP, "北京甲厂", None, "rename", date(2026, 3, 1), NOW, enrolled_by=7)
+    before = {t: n for t, n in rows(engine, GROUP).items() if t in ("units", "deadlines")}
+    refused = say(engine, "/forget", chat=GROUP, user=7)
+    assert "管理员" in shown(refused) and not data(refused)
+    # nor can a member tap the confirmation an administrator was shown
+    yes = say(engine, "/forget", chat=GROUP, user=ADMIN).messages[0].buttons[0][0].data
+    assert "管理员" in shown(tap(engine, yes, chat=GROUP, user=8))
+    assert {t: n for t, n in rows(engine, GROUP).items() if t in before} == before
+    yes = say(engine, "/forget", chat=GROUP, user=ADMIN).messages[0].buttons[0][0].data
+    tap(engine, yes, chat=GROUP, user=ADMIN)
+    assert rows(engine, GROUP)["units"] == 0
+
+
+def test_in_a_private_chat_anyone_forgets_their_own_chat(engine: Engine) -> None:
+    make_history(engine, 5)
+    yes = say(engine, "/forget", chat=5).messages[0].buttons[0][0].data
+    tap(engine, yes, chat=5)
+    assert set(rows(engine, 5).values()) == {0}
