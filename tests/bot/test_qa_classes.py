@@ -37,3 +37,23 @@ def test_a_class_of_question_finds_its_article(question: str, first: str) -> Non
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # what a grade is worth (Art. 4), not the list it may lead to nor Art. 16's retrofit
+        ("刚评了个二级，这算好还是差", "art-4"),
+        ("三级是高还是低？", "art-4"),
+        # the grade an applicant needs: the city list (Art. 8), the national one (Art. 9)
+        ("分级结果出来是三级，今年能报市里的绿色工厂吗", "art-8"),
+        ("What is the minimum grade for the Beijing green factory list?", "art-8"),
+        ("我们grade是4级，能apply national的吗", "art-9"),
+        # a listed unit graded low (Art. 16), in English as in Chinese
+        ("We have been listed since 2021 and this year got grade 2. What happens?", "art-16"),
+    ],
+)
+def test_a_grade_is_read_from_where_the_asker_stands(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
