@@ -70,6 +70,8 @@ class ScopeChecks(Matcher):
             return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
         if self._contains_any(text, self.other_questions):
             return "out"  # a question the measures never answer (what a certification costs)
+        if self.features.asks_foreign(text):
+            return "out"  # another scheme's own procedure (绿色建筑标识的评审流程)
         other = self._other_topics_in(text)
         if other:
             # Another subject is named (新能源汽车, 天气): ours only if our subject is named

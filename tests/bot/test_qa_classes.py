@@ -57,3 +57,49 @@ def test_a_grade_is_read_from_where_the_asker_stands(question: str, first: str) 
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # another label's or certificate's own procedure
+        "绿色建筑标识的申请流程要多久",
+        "ISO 50001认证审核的周期是多长时间",
+        # another law's obligation
+        "按清洁生产促进法，清洁生产审核要怎么做",
+        # a named fund's own call
+        "今年的技改专项资金申报指南发了没有",
+        # a neighbour's own recognition
+        "河北省绿色工厂认定什么时候开始申报",
+    ],
+)
+def test_another_scheme_or_law_is_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # how these measures count a label is ours, though the label is not
+        ("厂房拿了绿色建筑二星标识，分级评价能加几分", "ind-16"),
+        ("绿色制造单位能申请专项资金吗", "art-20"),
+    ],
+)
+def test_how_the_measures_count_another_scheme_stays_ours(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "用电的碳排放因子按多少算？",  # a figure the text takes from standards
+        "市级绿色工厂每年有多少个名额",  # a quota
+        "分级评价多久做一次",  # a frequency
+        "绿码A+怎么拿",  # another scheme's own rules
+    ],
+)
+def test_a_detail_the_text_leaves_open_is_said(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope or result.notes, [h.ref for h in result.hits]
