@@ -28,8 +28,11 @@ _OTHER_RULES = re.compile(
 # Tianjin's and Hebei's own lists and money are theirs, though their factories can be ours.
 _NEIGHBOUR_RULES = re.compile(
     r"(?:天津|河北)(?:市|省)?(?:对|的?(?:省级|市级)|\w{0,6}(?:奖励|补贴|办法|政策|细则))"
+    # …and their own recognition, asked about for itself (天津市绿色工厂认定几月份申报)
+    r"|(?:天津|河北)(?:市|省)?\w{0,10}(?:(?:怎么|如何)(?:认定|评定)|(?:认定|评定)\w{0,6}"
+    r"(?:几月|什么时候|何时|怎么申报|流程|程序|条件|标准))"
 )
-_OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
+_OURS = re.compile(r"北京|本市|京津冀|本办法|在京|总部")  # …unless the question also names ours
 
 
 class ScopeChecks(Matcher):

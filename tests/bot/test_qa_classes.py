@@ -103,3 +103,39 @@ def test_how_the_measures_count_another_scheme_stays_ours(question: str, first: 
 def test_a_detail_the_text_leaves_open_is_said(question: str) -> None:
     result = default_index().ask(question)
     assert not result.in_scope or result.notes, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # English twins of questions the Chinese already finds
+        ("Must a supply-chain leader's own plants be green factories too?", "art-7"),
+        ("We are a sales company with no production. Can we apply?", "art-7"),
+        ("Do listed units have to submit data every year?", "art-12"),
+        # a unit that names itself as listed (我们是绿色工厂) asks about revoking
+        ("我们是绿色工厂，被列入失信名单会怎么样", "art-13"),
+        # not on the district's list: Art. 8's route, not Art. 6's pool
+        ("没进培育库能不能直接报市级", "art-8"),
+        # a national unit asking whether the city list needs its own application
+        ("已经是国家级绿色园区，还要报市级吗", "art-10"),
+        # a Beijing headquarters with a plant next door stays ours
+        ("总部在京，天津的厂怎么以总部名义报国家级", "art-9"),
+    ],
+)
+def test_more_ways_of_asking_find_the_article(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "绿色建筑三星标识怎么申请",
+        "How do we apply for LEED certification?",
+        "河北省绿色供应链怎么认定",
+    ],
+)
+def test_another_label_or_region_asked_for_itself_is_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
