@@ -139,3 +139,28 @@ def test_more_ways_of_asking_find_the_article(question: str, first: str) -> None
 def test_another_label_or_region_asked_for_itself_is_refused(question: str) -> None:
     result = default_index().ask(question)
     assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # a question about losing the title, or about a review, comes from a listed unit:
+        # a low grade then points to Art. 16, not to what an applicant needs
+        ("市级绿色工厂在复核时只评了二级，会不会被撤销", "art-16"),
+        ("Our city-listed factory came out at grade 2 in the latest review. What now?", "art-16"),
+        ("What would we gain from being listed?", "art-20"),
+        ("Should we apply via the district?", "art-8"),
+    ],
+)
+def test_a_listed_unit_and_english_route_questions(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question", ["广州市绿色园区的认定标准", "安全生产标准化一级怎么申请", "云南省绿色供应链怎么报"]
+)
+def test_other_regions_and_grading_schemes_are_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
