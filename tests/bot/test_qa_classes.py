@@ -164,3 +164,25 @@ def test_a_listed_unit_and_english_route_questions(question: str, first: str) ->
 def test_other_regions_and_grading_schemes_are_refused(question: str) -> None:
     result = default_index().ask(question)
     assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # a national title already held, said in other words: Art. 10's automatic inclusion
+        ("国家级的称号早就拿了，市级的还用申请吗", "art-10"),
+        ("We made the national list long ago. Are we automatically on the city list?", "art-10"),
+        # whether the grades are published (Art. 19)
+        ("各家企业的分级会公开吗", "art-19"),
+    ],
+)
+def test_a_national_title_and_published_grades(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize("question", ["产品碳足迹认证找哪个机构做", "电动汽车补贴怎么申请"])
+def test_another_certificate_s_provider_and_car_subsidies_are_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
