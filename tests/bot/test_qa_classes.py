@@ -186,3 +186,21 @@ def test_a_national_title_and_published_grades(question: str, first: str) -> Non
 def test_another_certificate_s_provider_and_car_subsidies_are_refused(question: str) -> None:
     result = default_index().ask(question)
     assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # "after we were listed" places the asker on the list: a fine is then a ground for
+        # revoking (Art. 13), and what follows is dynamic management (Art. 12)
+        ("入选以后被罚了一次款，称号会不会受影响", "art-13"),
+        ("拿了称号之后还需要做什么", "art-12"),
+        ("Listed but our grade dropped below level 3. What now?", "art-16"),
+        ("We have been idle for 8 months. Are we eligible?", "art-11"),
+        ("市级的怎么推荐到国家级", "art-9"),
+    ],
+)
+def test_after_listing_and_other_situations(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
