@@ -204,3 +204,27 @@ def test_after_listing_and_other_situations(question: str, first: str) -> None:
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("咱们是市级绿色工厂，这次被查出失信，会怎样", "art-13"),
+        ("复核后我们被评为二级，需要整改吗", "art-16"),
+        ("Is a national green park automatically on the Beijing list?", "art-10"),
+        ("Who administers these measures in Beijing?", "art-3"),
+    ],
+)
+def test_listed_and_national_units_in_other_words(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["绿色工厂评审费用多少", "What is the audit fee?", "节能行动方案对企业有什么要求"],
+)
+def test_fees_and_other_policy_documents_are_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
