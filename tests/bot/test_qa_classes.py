@@ -228,3 +228,17 @@ def test_listed_and_national_units_in_other_words(question: str, first: str) -> 
 def test_fees_and_other_policy_documents_are_refused(question: str) -> None:
     result = default_index().ask(question)
     assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # the grounds for revoking asked about, not a unit that was revoked
+        ("绿色园区被撤销的情况都有哪些", "art-13"),
+        ("National title already - do we need a city application?", "art-10"),
+    ],
+)
+def test_grounds_for_revoking_and_a_national_title_held(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
