@@ -26,7 +26,7 @@ _PLACES = (
 )
 _OTHER_RULES = re.compile(
     rf"(?:{_PLACES})(?:市|省)?(?:[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
-    rf"|的?(?:市级|省级)?绿色(?:工厂|制造|供应链|工业园区|园区))"
+    rf"|的?(?:市级|省级)?绿色\w{{0,2}}(?:工厂|制造|供应链|工业园区|园区))"
 )
 # Tianjin's and Hebei's own lists and money are theirs, though their factories can be ours.
 _NEIGHBOUR_RULES = re.compile(

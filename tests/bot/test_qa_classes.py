@@ -242,3 +242,32 @@ def test_grounds_for_revoking_and_a_national_title_held(question: str, first: st
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "绿色设计产品认定怎么申报",  # another scheme's own procedure
+        "环境标志认证周期多长时间",
+        "How long does an ISO 14064 certification audit take?",
+        "节能专项资金怎么申请",  # a named fund's own call
+        "How do we apply for the city's tech-upgrade grant?",
+        "大气污染防治条例对工厂有什么要求",  # another law's requirements
+        "湖南省绿色低碳工厂怎么申报",  # another province's own list
+    ],
+)
+def test_other_schemes_funds_and_laws_asked_for_themselves_are_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("绿色工厂专项资金怎么申请", "art-20"),  # the same words about these measures
+        ("有绿色设计产品能加分吗", "ind-19"),
+    ],
+)
+def test_the_same_words_about_these_measures_stay_ours(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, [h.ref for h in result.hits]
