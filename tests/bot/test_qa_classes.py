@@ -271,3 +271,20 @@ def test_other_schemes_funds_and_laws_asked_for_themselves_are_refused(question:
 def test_the_same_words_about_these_measures_stay_ours(question: str, first: str) -> None:
     result = default_index().ask(question)
     assert result.in_scope and result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # a penalty under another law, asked about applying: Art. 11, not a refusal
+        ("按安全生产法我们被罚过款，还能申报吗", "art-11"),
+        # "certification" said of these measures' own lists
+        ("市级绿色工厂认证流程是怎样的", "art-8"),
+        ("公司改了名字，需要重新认证吗", "art-14"),
+        ("绿色工厂认定之后每年要干什么", "art-12"),
+    ],
+)
+def test_in_scope_questions_in_other_laws_words_are_not_refused(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
