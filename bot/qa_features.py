@@ -70,6 +70,8 @@ class Features:
     details: tuple[Detail, ...]
     frames: tuple[Frame, ...]
     thresholds: tuple[Threshold, ...]
+    foreign: re.Pattern[str] | None = None  # what belongs to another scheme or law
+    foreign_unless: re.Pattern[str] | None = None  # …unless asked how these measures count it
 
     @classmethod
     def load(cls, path: Path) -> Features:
@@ -110,7 +112,17 @@ class Features:
             )
             for rule in data["thresholds"]
         )
-        return cls(details, frames, thresholds)
+        asks = data.get("foreign_asks") or {}
+        foreign = re.compile("|".join(asks["patterns"])) if asks.get("patterns") else None
+        ours = re.compile(asks["ours"]) if asks.get("ours") else None
+        return cls(details, frames, thresholds, foreign, ours)
+
+    def asks_foreign(self, text: str) -> bool:
+        """What is asked is another scheme's or law's own business (a label's review
+        procedure, a fund's call for applications), not how these measures count it."""
+        if self.foreign is None or not self.foreign.search(text):
+            return False
+        return self.foreign_unless is None or not self.foreign_unless.search(text)
 
     def detail_kinds(self, text: str) -> list[Detail]:
         return [d for d in self.details if d.cues.search(text)]

@@ -20,16 +20,22 @@ _FILLER = ("按照", "企业", "单位", "计算", "水平", "有关", "相关",
 _CLEARLY_OURS = 4.5
 # Another jurisdiction's own rules (上海市绿色工厂评价办法). Tianjin and Hebei are left out: the
 # measures speak of factories there (Art. 4, 9), so their questions are ours.
-_PLACES = "上海|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西"
+_PLACES = (
+    "上海|广东|深圳|江苏|浙江|山东|河南|湖北|湖南|四川|重庆|安徽|福建|江西|辽宁|陕西|山西|吉林|黑龙江"
+    "|内蒙古|广西|海南|贵州|云南|甘肃|青海|宁夏|新疆|广州|杭州|南京|苏州|武汉|成都|西安|宁波|厦门|青岛"
+)
 _OTHER_RULES = re.compile(
     rf"(?:{_PLACES})(?:市|省)?(?:[^，。？?,北]{{0,10}}(?:办法|标准|细则|规定|政策|条例)"
-    rf"|的?(?:市级|省级)?绿色(?:工厂|制造))"
+    rf"|的?(?:市级|省级)?绿色\w{{0,2}}(?:工厂|制造|供应链|工业园区|园区))"
 )
 # Tianjin's and Hebei's own lists and money are theirs, though their factories can be ours.
 _NEIGHBOUR_RULES = re.compile(
     r"(?:天津|河北)(?:市|省)?(?:对|的?(?:省级|市级)|\w{0,6}(?:奖励|补贴|办法|政策|细则))"
+    # …and their own recognition, asked about for itself (天津市绿色工厂认定几月份申报)
+    r"|(?:天津|河北)(?:市|省)?\w{0,10}(?:(?:怎么|如何)(?:认定|评定)|(?:认定|评定)\w{0,6}"
+    r"(?:几月|什么时候|何时|怎么申报|流程|程序|条件|标准))"
 )
-_OURS = re.compile(r"北京|本市|京津冀|本办法")  # …unless the question also names ours
+_OURS = re.compile(r"北京|本市|京津冀|本办法|在京|总部")  # …unless the question also names ours
 
 
 class ScopeChecks(Matcher):
@@ -70,6 +76,8 @@ class ScopeChecks(Matcher):
             return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
         if self._contains_any(text, self.other_questions):
             return "out"  # a question the measures never answer (what a certification costs)
+        if self.features.asks_foreign(text):
+            return "out"  # another scheme's own procedure (绿色建筑标识的评审流程)
         other = self._other_topics_in(text)
         if other:
             # Another subject is named (新能源汽车, 天气): ours only if our subject is named

@@ -18,7 +18,7 @@ FUNCTION_CHARS = frozenset(
     "的了吗呢吧啊呀么什怎哪谁能会要可以是否有没请问我们你他她它这那个些多少几还就都也和与或"
     "及在对把被给让从到为啥咋呗嘛哦该需想"
 )
-EN_WORD = re.compile(r"[a-z0-9+]+(?:-[a-z0-9+]+)*")
+EN_WORD = re.compile(r"[a-z0-9+]+")  # "supply-chain" reads as "supply chain"
 EN_STOP = frozenset(
     "a an the of to in on for and or is are be do does did we our us i you it its this that "
     "what which who how can could should would will must any there if with by as at from about "
