@@ -64,3 +64,15 @@ def matplotlib_family() -> str:
 
     font_manager.fontManager.addfont(str(FONT_PATH))
     return FAMILY
+
+
+def gb2312() -> set[str]:
+    """Every character GB 2312 encodes (hanzi levels 1 and 2, symbols, kana, Greek …)."""
+    chars: set[str] = set()
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return chars

@@ -30,6 +30,8 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
+from scoring.font import gb2312
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SOURCE_FACE = "Noto Sans CJK SC"
@@ -45,18 +47,6 @@ TEXT_SOURCES = (
     ("bot/templates", ("*.j2", "*.yaml")),
     ("knowledge", ("*.yaml", "*.txt")),
 )
-
-
-def gb2312() -> set[str]:
-    """Every character GB 2312 encodes (hanzi levels 1 and 2, symbols, kana, Greek …)."""
-    chars: set[str] = set()
-    for high in range(0xA1, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes((high, low)).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    return chars
 
 
 def project_text() -> set[str]:
