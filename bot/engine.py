@@ -27,7 +27,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, runtime_checkable
 
 from bot.render import LANGS, Lang, label, normalize_lang, render
 from bot.storage import ChatState, ChatStore
@@ -245,6 +245,7 @@ class Dialog(Protocol):
     def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step: ...
 
 
+@runtime_checkable
 class Resumable(Dialog, Protocol):
     """A flow that can ask its pending question again: after a question typed in the middle
     of it has been answered, or when the user comes back to it after putting it aside."""
@@ -258,9 +259,8 @@ class Resumable(Dialog, Protocol):
         ...
 
 
-def _resumable(dialog: Dialog | None, state: dict[str, Any]) -> bool:
-    waiting = getattr(dialog, "waiting", None)
-    return callable(waiting) and callable(getattr(dialog, "repeat", None)) and bool(waiting(state))
+def _resumable(dialog: Dialog | None, state: dict[str, Any]) -> TypeGuard[Resumable]:
+    return isinstance(dialog, Resumable) and dialog.waiting(state)
 
 
 @dataclass
@@ -414,7 +414,7 @@ class Engine:
         notice = self._pause_current(ctx, name or "")
         ctx.chat.flow, ctx.chat.state = name, state
         ctx.log(f"flow:{name}:resume")
-        step = dialog.repeat(ctx, state)  # type: ignore[attr-defined]
+        step = dialog.repeat(ctx, state)
         return Reply(notice + self._apply(ctx, step))
 
     def _aside(self, ctx: Context, dialog: Dialog, text: str) -> Messages | None:
@@ -428,7 +428,7 @@ class Engine:
         ):
             return None
         answer = self.text_handler(ctx, text)
-        step = dialog.repeat(ctx, ctx.chat.state)  # type: ignore[attr-defined]
+        step = dialog.repeat(ctx, ctx.chat.state)
         return answer + self._apply(ctx, step)
 
     def switch_dialog(self, ctx: Context, name: str, args: str = "") -> Step:

@@ -78,7 +78,11 @@ class Features:
         import yaml
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        return cls.from_data(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Features:
+        """From knowledge/scope.yaml as already read (the index reads it once for all)."""
         details = tuple(
             Detail(
                 kind,

@@ -42,12 +42,16 @@ class _Scope:
     core: tuple[str, ...]
 
 
-def _load_scope() -> _Scope:
+def _read_scope() -> dict[str, Any]:
     import yaml
 
     path: Path = KNOWLEDGE_DIR / "scope.yaml"
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, list[str]] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return data
+
+
+def _load_scope(data: dict[str, Any]) -> _Scope:
 
     def key(word: str) -> str:
         return normalize(word) if has_cjk(word) else en_key(word)
@@ -78,10 +82,11 @@ class IndexBuilder:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        scope = _load_scope()
+        data = _read_scope()  # read once: the word lists here, the rest by Features
+        scope = _load_scope(data)
         self.weak, self.other_topics, self.core = scope.weak, scope.other_topics, scope.core
         self.other_questions = scope.other_questions
-        self.features = Features.load(KNOWLEDGE_DIR / "scope.yaml")
+        self.features = Features.from_data(data)
         self._split_cache = {
             phrases: self._split(phrases)
             for phrases in (self.other_topics, self.other_questions, self.core)

@@ -21,14 +21,13 @@ from bot.qa_terms import (
     stem,
     whole_word,
 )
-from bot.textnorm import has_cjk
+from bot.textnorm import CJK_RUN, has_cjk
 
 _BM25_WEIGHT = 0.35
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 _LATIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]")
 # A pinyin word: letters with or without tone marks, tone digits allowed (ting2chan3).
 _PINYIN_WORD = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü0-5]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][1-5]?")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def _toneless(word: str) -> str:
@@ -136,7 +135,7 @@ class Matcher(IndexBuilder):
         self, text: str, spans: list[tuple[int, int]], found: dict[str, Match]
     ) -> None:
         """Long terms typed with one wrong character, where nothing else was found."""
-        for run in _CJK_RUN.finditer(text):
+        for run in CJK_RUN.finditer(text):
             chars = run.group(0)
             if len(chars) < 4:
                 continue

@@ -49,15 +49,6 @@ class ScopeChecks(Matcher):
                     return True
         return False
 
-    def _in_scope(
-        self,
-        text: str,
-        zh_found: dict[str, Match],
-        en_found: dict[str, float],
-        scores: dict[str, float],
-    ) -> bool:
-        return self._scope(text, zh_found, en_found, scores) == "in"
-
     def _scope(
         self,
         text: str,

@@ -9,6 +9,7 @@ from functools import cache
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORDY = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"\s+")
 
@@ -23,6 +24,12 @@ def normalize(text: str) -> str:
     one space between words."""
     folded = to_simplified(unicodedata.normalize("NFKC", strip_control(text)).lower())
     return _SPACES.sub(" ", folded).strip()
+
+
+def fold(text: str) -> str:
+    """How a typed answer or word is compared: full-width to half-width (８５％ → 85%), outer
+    spaces trimmed, lower case."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
 
 
 def to_simplified(text: str) -> str:
@@ -56,7 +63,7 @@ def has_cjk(text: str) -> bool:
 
 
 def cjk_runs(text: str) -> list[str]:
-    return re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text)
+    return CJK_RUN.findall(text)
 
 
 _CN_DIGITS = {

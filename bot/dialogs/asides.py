@@ -33,7 +33,7 @@ def is_measures_question(text: str) -> bool:
     rather than take it as the step's answer."""
     if not reads_as_question(text):
         return False
-    # The Q&A's own confidence decides, not a score threshold: its scores are not comparable
-    # across questions. A low-confidence answer ("which of these did you mean?") is still an
-    # answer about the measures, and better than "not understood" at a step with buttons.
-    return default_index().ask(text).confidence is not None
+    # The Q&A's verdict decides, not a score threshold: its scores are not comparable across
+    # questions. Any in-scope answer counts, a low-confidence one ("which of these did you
+    # mean?") too: it is about the measures, and better than "not understood" at a step.
+    return default_index().ask(text).in_scope

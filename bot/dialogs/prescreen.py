@@ -65,6 +65,7 @@ from bot.prescreen import (
     with_answer,
 )
 from bot.render import Lang, label
+from bot.textnorm import fold
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class Problem(dict[str, Any]):
 
 def _clean(text: str) -> str:
     """Full-width to half-width, lower case, no surrounding spaces or final punctuation."""
-    return unicodedata.normalize("NFKC", text).strip().strip(_TRAILING).lower()
+    return fold(text).strip(_TRAILING)
 
 
 def choice_label(question: Question, value: Any, lang: Lang) -> str:

@@ -42,12 +42,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Any
 
 from bot.engine import Attachment, Button, Context, ForgedButton, Keyboard, Outgoing, Step, keyboard
 from bot.handlers import report as report_buttons
 from bot.knowledge import Indicator
+from bot.textnorm import fold
 from scoring.data import default_table
 from scoring.inputs import InputError, ScoreInput, parse_answer
 from scoring.present import choices, fmt, note, report_context
@@ -72,11 +72,6 @@ _GIVEN_MAX = 20  # characters of a bad answer quoted back
 
 def indicators() -> tuple[Indicator, ...]:
     return default_table().indicators
-
-
-def _fold(text: str) -> str:
-    """Full-width to half-width (８５％ → 85%), spaces trimmed, lower case."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
 
 
 def _number(token: str) -> float | None:
@@ -126,7 +121,7 @@ class ScoreDialog:
             return self._to_questions(ctx, text)
         state = self._clean(state)
         indicator = indicators()[state["at"]]
-        folded = _fold(text)
+        folded = fold(text)
         if folded in _SKIP_WORDS:
             return self._answered(ctx, state, None, edit=False)
         try:

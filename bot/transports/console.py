@@ -20,13 +20,13 @@ and reminders are only stored. Ctrl-D or ``/quit`` ends the chat. Files the bot 
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import TextIO
 
 from bot.engine import Button, Engine, Incoming, Reply
 from bot.render import label, normalize_lang, render
 from bot.telegram_text import html_to_text
+from bot.textnorm import fold
 
 CONSOLE_CHAT_ID = 1
 CONSOLE_USER_ID = 1
@@ -106,7 +106,7 @@ class ConsoleChat:
         for index in [shown[-1], *shown[:-1]]:
             for position, button in enumerate(keyboards[index]):
                 if button.word:
-                    self.words[_fold(button.word)] = button
+                    self.words[fold(button.word)] = button
                 else:
                     self.choices.append(button)
                     numbers[(index, position)] = len(self.choices)
@@ -130,8 +130,8 @@ class ConsoleChat:
         if at_welcome and stripped.lower() == "/start":
             self.at_welcome = True
             self.show_menu_again()
-        elif _fold(stripped) in self.words:
-            self.send(button=self.words[_fold(stripped)].data)
+        elif fold(stripped) in self.words:
+            self.send(button=self.words[fold(stripped)].data)
         elif (
             stripped.isdigit()
             and not self.number_expected
@@ -179,8 +179,3 @@ def _shown(button: Button, number: int | None) -> str:
         return f"[{number}] {button.label}"
     rest = button.label.lstrip("🔄🗑⏭✖️↩ ")
     return f"[{button.word}]" if rest.lower() == button.word else f"[{button.word}] {rest}"
-
-
-def _fold(text: str) -> str:
-    """How a typed word is compared: full-width folded, case and outer spaces ignored."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
