@@ -1,22 +1,20 @@
-"""Assembly: the one place that puts routers and dialogs together into an :class:`Engine`."""
+"""The features: every router and dialog, put together over the services of
+:mod:`bot.bootstrap` into an :class:`Engine`."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from bot.bootstrap import build_services
 from bot.dialogs.asides import is_measures_question
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
 from bot.dialogs.score import ScoreDialog
-from bot.engine import Dialog, Engine, Router, Services
+from bot.engine import Dialog, Engine, Router
 from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, report, start
-from bot.reminders.store import ReminderStore
-from bot.storage import open_database
 
 if TYPE_CHECKING:
-    from bot.transports.outbox import TelegramPort
+    from bot.reminders.clock import Clock
 
 
 def routers() -> list[Router]:
@@ -45,48 +43,14 @@ def dialogs() -> list[Dialog]:
     ]
 
 
-Job = Callable[["TelegramPort"], Awaitable[Any]]
-
-
-def reminder_jobs(engine: Engine) -> list[Job]:
-    """The reminder delivery loop, run by a Telegram engine beside polling."""
-
-    async def deliver(port: TelegramPort) -> None:
-        from bot.reminders.clock import SystemClock
-        from bot.reminders.delivery import run_forever
-        from bot.transports.common import PortSender
-
-        extras = engine.services.extras
-        await run_forever(
-            extras["reminders"],
-            PortSender(port),
-            SystemClock(),
-            asyncio.Event(),
-            wake_event=extras["reminders_wake"],
-        )
-
-    return [deliver]
-
-
-def warm_up(engine: Engine) -> None:
-    """Build the Q&A index and compile the common templates now, so the first user to write
-    after a start does not wait for them (about 0.2 s)."""
-    from bot.engine import Incoming
-
-    for code in ("zh", "en"):
-        engine.handle(Incoming(0, 0, text="第十一条", lang_code=code))
-        engine.handle(Incoming(0, 0, text="/start", lang_code=code))
-    engine.forget(0)  # chat 0 is not a real chat: leave nothing of it behind
-
-
-def build_engine(db_path: str, admins: frozenset[int] = frozenset()) -> Engine:
-    """An engine over the SQLite file at ``db_path`` (``:memory:`` in tests).
-
-    The reminder store shares the database: one file holds everything about a chat, and
-    /forget can delete it all in one place."""
-    db = open_database(db_path)
-    services = Services(db=db, admins=admins)
-    services.extras["reminders"] = ReminderStore(db)
-    # Set after an enrolment plans a reminder for "now", so the loop sends it at once.
-    services.extras["reminders_wake"] = asyncio.Event()
+def build_engine(
+    db_path: str,
+    admins: frozenset[int] = frozenset(),
+    *,
+    clock: Clock | None = None,
+    delivers_reminders: bool = True,
+) -> Engine:
+    """An engine over the SQLite file at ``db_path`` (``:memory:`` in tests), its services
+    built by :func:`bot.bootstrap.build_services`."""
+    services = build_services(db_path, admins, clock=clock, delivers_reminders=delivers_reminders)
     return Engine(services, routers(), dialogs(), flow_question=is_measures_question)

@@ -32,7 +32,9 @@ _DIGEST_LENGTH = 24
 
 def cache_folder() -> Path | None:
     """Where built objects are kept, or None when the cache is turned off."""
-    chosen = os.environ.get("GREENBOT_CACHE")
+    from bot.config import cache_setting
+
+    chosen = cache_setting()
     if chosen == "off":
         return None
     if chosen:

@@ -29,11 +29,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, runtime_checkable
 
+from bot.reminders.clock import to_datetime
 from bot.render import LANGS, Lang, label, normalize_lang, render
 from bot.storage import ChatState, ChatStore
 
 if TYPE_CHECKING:
+    import asyncio
+    from datetime import datetime
+
     import sqlite_utils
+
+    from bot.knowledge import KnowledgeBase
+    from bot.qa import QAIndex
+    from bot.reminders.clock import Clock
+    from bot.reminders.store import ReminderStore
+    from bot.report.store import ReportInputStore
 
 log = logging.getLogger(__name__)
 
@@ -265,11 +275,27 @@ def _resumable(dialog: Dialog | None, state: dict[str, Any]) -> TypeGuard[Resuma
 
 @dataclass
 class Services:
-    """Shared services handlers reach through ``ctx.services``; built in :mod:`bot.app`."""
+    """Shared services handlers reach through ``ctx.services``; built by
+    :func:`bot.bootstrap.build_services` (tests swap the clock, the console turns delivery off).
+    """
 
     db: sqlite_utils.Database
+    chats: ChatStore
+    reminders: ReminderStore  # units, deadlines, reminders: the same database
+    reports: ReportInputStore  # each chat's latest answers, for the report buttons
+    knowledge: KnowledgeBase
+    qa: QAIndex
+    clock: Clock  # "now" for the flows and the delivery loop
+    # Set after an enrolment plans a reminder for "now", so the delivery loop sends it at once.
+    reminders_wake: asyncio.Event
     admins: frozenset[int] = frozenset()
-    extras: dict[str, Any] = field(default_factory=dict)
+    # False where nothing is sent from (the offline console): reminders are only stored, and
+    # the flows say so rather than promise a message.
+    delivers_reminders: bool = True
+
+    def now(self) -> datetime:
+        """The current moment in Asia/Shanghai, from :attr:`clock`."""
+        return to_datetime(self.clock.now())
 
 
 # -- the engine ---------------------------------------------------------------------------------
@@ -288,7 +314,7 @@ class Engine:
         self.services = services
         # Decides whether a text typed inside a flow is a question for the Q&A instead.
         self.flow_question = flow_question
-        self.chats = ChatStore(services.db)
+        self.chats = services.chats
         self.routers = list(routers)
         self.dialogs: dict[str, Dialog] = {}
         self.commands: dict[str, Command] = {}

@@ -2,15 +2,21 @@
 
 The bot process runs the same loop continuously; this command is for deployments that prefer a
 cron job, or for catching up by hand. ``--dry-run`` only lists what is due (nothing is claimed or
-sent) and opens the database read-only. Sending goes through the Telegram Bot API via
-:func:`make_sender`. A database that is not one, is damaged, read-only or locked is one line on
-stderr and exit code 2; nothing is lost (what was not sent stays planned).
+sent) and opens the database read-only. Sending goes through the Telegram Bot API with the
+configured framework (``GREENBOT_ENGINE``, as ``greenbot run``), via :func:`make_sender`. A
+database that is not one, is damaged, read-only or locked is one line on stderr and exit code
+2; nothing is lost (what was not sent stays planned).
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.transports.common import PortSender
 
 
 def register(subparsers: Any) -> None:
@@ -35,24 +41,33 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def make_sender(settings: Any) -> Any:
-    """The Telegram sender for ``--once``: aiogram's HTTP client behind the same port and
-    error mapping as the running bot. The caller closes it with ``await sender.close()``."""
+def make_sender(settings: Settings) -> ClosingSender:
+    """The Telegram sender for ``--once``, over the configured framework (``GREENBOT_ENGINE``)
+    with the same port and error mapping as the running bot."""
+    from bot.bootstrap import open_port
     from bot.cli.common import CliError
     from bot.config import ConfigError
+    from bot.transports.common import PortSender
 
     try:
-        token = settings.require_token()
+        port, close = open_port(settings)
     except ConfigError as error:
         raise CliError(str(error)) from None
-    from bot.transports.aiogram_runner import AiogramPort, make_bot
-    from bot.transports.common import PortSender, hide_token
+    return ClosingSender(PortSender(port), close)
 
-    hide_token(token)
-    bot = make_bot(token, settings.api_base)
-    sender = PortSender(AiogramPort(bot))
-    sender.close = bot.session.close  # type: ignore[attr-defined]
-    return sender
+
+class ClosingSender:
+    """A sender that is closed after the pass (the HTTP client of its framework)."""
+
+    def __init__(self, sender: PortSender, close: Callable[[], Awaitable[None]]) -> None:
+        self.sender = sender
+        self.close = close
+
+    async def send_text(self, chat_id: int, html: str) -> None:
+        await self.sender.send_text(chat_id, html)
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+        await self.sender.send_document(chat_id, filename, data, caption)
 
 
 async def _send_once(store: Any, sender: Any, clock: Any) -> Any:

@@ -1,7 +1,8 @@
 """``greenbot run``: serve on Telegram with aiogram (default) or python-telegram-bot.
 
 Settings come from options, else the environment (``BOT_TOKEN``, ``TELEGRAM_API_BASE``,
-``GREENBOT_ADMINS``, ``GREENBOT_DB``), also read from a ``.env`` file in the working folder.
+``GREENBOT_ADMINS``, ``GREENBOT_DB``, ``GREENBOT_ENGINE``), also read from a ``.env`` file in
+the working folder (see :mod:`bot.config`); everything is built by :mod:`bot.bootstrap`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--engine",
         choices=("aiogram", "ptb"),
-        default="aiogram",
-        help="Telegram framework (default aiogram)",
+        help="Telegram framework (default $GREENBOT_ENGINE or aiogram)",
     )
     parser.add_argument("--token", help="bot token (default $BOT_TOKEN)")
     parser.add_argument(
@@ -79,7 +79,6 @@ def _writable_now(conn: Any) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import gc
     import logging
     import sqlite3
@@ -87,22 +86,25 @@ def run(args: argparse.Namespace) -> int:
     from bot.config import ConfigError, load_settings
 
     try:
-        settings = load_settings(db_path=args.db, token=args.token, api_base=args.api_base)
+        settings = load_settings(
+            db_path=args.db, token=args.token, api_base=args.api_base, engine=args.engine
+        )
         token = settings.require_token()
     except ConfigError as error:
         raise CliError(str(error)) from error
-    if args.webhook and args.engine != "aiogram":
+    if args.webhook and settings.engine != "aiogram":
         raise CliError("--webhook is available with the aiogram engine only")
     if args.webhook and not re.match(r"^https://[^/\s]+", args.webhook):
         raise CliError(f"--webhook {args.webhook!r}: Telegram delivers only to https:// URLs")
-    listen = _listen(args.listen) if args.webhook else None
+    webhook = (args.webhook, *_listen(args.listen)) if args.webhook else None
 
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # httpx logs every request URL at INFO, and a Bot API URL carries the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
-    from bot.app import build_engine, reminder_jobs, warm_up
+    from bot.app import build_engine
+    from bot.bootstrap import import_transport, serve, warm_up
     from bot.transports.common import StartupError, hide_token
 
     hide_token(token)  # whatever else logs it (PTB at DEBUG, exception texts): never shown
@@ -119,32 +121,14 @@ def run(args: argparse.Namespace) -> int:
         )
     # The engine's framework is imported now, not after the freeze below: its modules and
     # schemas (most of the process's memory) must be frozen with the rest.
-    if args.engine == "ptb":
-        from bot.transports import ptb_runner
-    else:
-        from bot.transports import aiogram_runner
+    import_transport(settings)
     # Everything loaded so far (knowledge base, Q&A index, the framework and its schemas)
     # lives as long as the process: take it out of the garbage collector's sight, so the
     # collections that the per-update churn triggers do not rescan it each time.
     gc.collect()
     gc.freeze()
-    background = [] if args.no_reminders else reminder_jobs(engine)
     try:
-        if args.engine == "ptb":
-            asyncio.run(
-                ptb_runner.run_polling(engine, token, settings.api_base, background=background)
-            )
-        elif args.webhook:
-            assert listen is not None
-            asyncio.run(
-                aiogram_runner.run_webhook(
-                    engine, token, settings.api_base, args.webhook, *listen, background=background
-                )
-            )
-        else:
-            asyncio.run(
-                aiogram_runner.run_polling(engine, token, settings.api_base, background=background)
-            )
+        serve(engine, settings, webhook=webhook, reminders=not args.no_reminders)
     except StartupError as error:
         raise CliError(str(error)) from error
     return 0

@@ -23,21 +23,20 @@ restarted bot carries on at the same step. After an edit the dialog asks only wh
 changing the event also asks for the date again, since what a date may be depends on the event.
 
 On 确认 the unit goes to the :class:`~bot.reminders.store.ReminderStore` in
-``services.extras["reminders"]``; when a reminder is due at once (a deadline closer than 30
-days) ``services.extras["reminders_wake"]`` is set so the delivery loop sends it now. "Now" is
-``services.extras["clock"]`` when present (a :class:`~bot.reminders.clock.Clock`; tests set
-a :class:`~bot.reminders.clock.ManualClock`), else the system time.
+``services.reminders``; when a reminder is due at once (a deadline closer than 30 days)
+``services.reminders_wake`` is set so the delivery loop sends it now. "Now" is
+``services.clock`` (a :class:`~bot.reminders.clock.Clock`; tests set a
+:class:`~bot.reminders.clock.ManualClock`).
 """
 
 from __future__ import annotations
 
 import html
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import credit_code
-from bot.dates import TZ, DateInputError
+from bot.dates import DateInputError
 from bot.engine import Button, Context, ForgedButton, Outgoing, Step, keyboard
 from bot.reminders import rules
 from bot.reminders.messages import render_preview
@@ -55,9 +54,7 @@ _FIELDS = ("name", "code", "event", "date")
 
 def now_of(ctx: Context) -> datetime:
     """The current moment in Asia/Shanghai, from the injected clock if there is one."""
-    clock = ctx.services.extras.get("clock")
-    moment = clock.now() if clock is not None else time.time()
-    return datetime.fromtimestamp(moment, TZ)
+    return ctx.services.now()
 
 
 def date_error_message(error: DateInputError, text: str, lang: str) -> str:
@@ -77,7 +74,7 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
 def delivers_reminders(ctx: Context) -> bool:
     """False where nothing is sent from (the offline console): reminders are only stored
     there, and sent by ``greenbot run`` or ``greenbot remind --once`` through Telegram."""
-    return ctx.services.extras.get("delivers_reminders", True) is not False
+    return ctx.services.delivers_reminders
 
 
 def due_now(next_at: datetime | None, now: datetime, delivers: bool) -> bool:
@@ -87,8 +84,7 @@ def due_now(next_at: datetime | None, now: datetime, delivers: bool) -> bool:
 
 
 def _store(ctx: Context) -> ReminderStore:
-    store: ReminderStore = ctx.services.extras["reminders"]
-    return store
+    return ctx.services.reminders
 
 
 class RemindDialog:
@@ -346,9 +342,7 @@ class RemindDialog:
             entry.immediate for _, planned in self._plans(ctx, state) for entry in planned
         )
         if immediate and unit_id not in known:
-            wake = ctx.services.extras.get("reminders_wake")
-            if wake is not None:
-                wake.set()
+            ctx.services.reminders_wake.set()
         deadlines = [
             {
                 "id": item.id,

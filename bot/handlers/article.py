@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.answer import article_text
 from bot.engine import Button, Context, ForgedButton, Messages, Outgoing, Router, keyboard
-from bot.knowledge import default
 from bot.official_source import source_context
 from bot.refs import parse_ref, ref_label
 
@@ -19,12 +18,13 @@ def article_buttons(refs: list[str], lang: str) -> tuple[tuple[Button, ...], ...
 
 def show(ctx: Context, ref: str) -> Messages:
     """The full text of ``ref`` with buttons to the articles it refers to."""
-    entry = default().get(ref)
+    kb = ctx.services.knowledge
+    entry = kb.get(ref)
     related = list(getattr(entry, "refs", []))
     if "." in ref:
         related.insert(0, ref.split(".", 1)[0])
     source = ctx.render("source_line.html.j2", **source_context(ctx.lang))
-    text = f"{article_text(ref, ctx.lang, 'html')}\n\n{source}"
+    text = f"{article_text(ref, ctx.lang, 'html', kb)}\n\n{source}"
     return [Outgoing(text, article_buttons(related, ctx.lang))]
 
 
@@ -32,7 +32,7 @@ def show(ctx: Context, ref: str) -> Messages:
 def article(ctx: Context, args: str) -> Messages:
     """Show an article (``/article 11``), an item (``11.6``) or an indicator (``ind-14``)."""
     if not args:
-        kb = default()
+        kb = ctx.services.knowledge
         chapters: dict[str, list[tuple[str, str]]] = {}
         for art in kb.articles.values():
             key = f"{art.chapter.heading} {art.chapter.title}"
@@ -41,7 +41,7 @@ def article(ctx: Context, args: str) -> Messages:
         rows = keyboard(*(buttons[i : i + 7] for i in range(0, len(buttons), 7)))
         return [Outgoing(ctx.render("article_index.html.j2", chapters=chapters), rows)]
     ref = parse_ref(args)
-    if ref is None or default().get(ref) is None:
+    if ref is None or ctx.services.knowledge.get(ref) is None:
         return [Outgoing(ctx.render("article_unknown.html.j2", given=args[:40]))]
     ctx.log("article")
     return show(ctx, ref)
@@ -50,6 +50,6 @@ def article(ctx: Context, args: str) -> Messages:
 @router.action("a")
 def show_button(ctx: Context, payload: str) -> Messages:
     """A tapped article button; the reference is checked, never trusted."""
-    if default().get(payload) is None:
+    if ctx.services.knowledge.get(payload) is None:
         raise ForgedButton(payload)
     return show(ctx, payload)

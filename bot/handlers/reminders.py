@@ -43,8 +43,7 @@ _ID = re.compile(r"\d{1,12}")
 
 
 def _store(ctx: Context) -> ReminderStore:
-    store: ReminderStore = ctx.services.extras["reminders"]
-    return store
+    return ctx.services.reminders
 
 
 def _id(text: str) -> int:
@@ -72,15 +71,13 @@ def _page(ctx: Context, page: int, note: str = "") -> Outgoing:
     page = min(max(page, 0), pages - 1)
     start = page * PAGE_SIZE
     shown = units[start : start + PAGE_SIZE]
-    from bot.dialogs.remind import delivers_reminders, now_of
-
     text = render_units(
         shown,
         ctx.lang,
         start=start,
         total=len(units),
-        now=now_of(ctx),
-        delivers=delivers_reminders(ctx),
+        now=ctx.services.now(),
+        delivers=ctx.services.delivers_reminders,
     )
     if pages > 1:
         text += "\n\n" + html.escape(ctx.label("remind.chat.page", page=page + 1, pages=pages))
@@ -195,7 +192,6 @@ def on_button(ctx: Context, payload: str) -> Messages:
 
 def _calendar(ctx: Context, deadline_id: int) -> Messages:
     """The deadline as an ``.ics`` document."""
-    from bot.dialogs.remind import now_of
     from bot.reminders.ics import deadline_ics
 
     store = _store(ctx)
@@ -207,7 +203,7 @@ def _calendar(ctx: Context, deadline_id: int) -> Messages:
     unit, view = found
     deadline = view.deadline
     filename, data = deadline_ics(
-        deadline, unit_id=unit.id, unit_name=unit.name, lang=ctx.lang, now=now_of(ctx)
+        deadline, unit_id=unit.id, unit_name=unit.name, lang=ctx.lang, now=ctx.services.now()
     )
     caption = ctx.render(
         "remind_ics_caption.html.j2",
@@ -224,6 +220,4 @@ def _calendar(ctx: Context, deadline_id: int) -> Messages:
 @router.on_forget
 def forget(services: Services, chat_id: int) -> None:
     """/forget: the chat's units, deadlines, reminders and block record go."""
-    store = services.extras.get("reminders")
-    if store is not None:
-        store.forget_chat(chat_id)
+    services.reminders.forget_chat(chat_id)

@@ -48,11 +48,7 @@ MESSAGE_BUDGET = 3800  # characters of one breakdown message, well under Telegra
 
 def store_of(services: Services) -> ReportInputStore:
     """The chat answers store of this engine's database (its table created on first use)."""
-    store = services.extras.get(STORE_KEY)
-    if store is None:
-        store = services.extras[STORE_KEY] = ReportInputStore(services.db)
-    assert isinstance(store, ReportInputStore)
-    return store
+    return services.reports
 
 
 # -- what the dialogs call at their result step --------------------------------------------------

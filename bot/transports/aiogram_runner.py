@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any
 
@@ -299,3 +300,11 @@ async def run_webhook(
             task.cancel()
         await runner.cleanup()
         await bot.session.close()
+
+
+def open_port(
+    token: str, api_base: str, policy: RetryPolicy = DEFAULT_POLICY
+) -> tuple[AiogramPort, Callable[[], Awaitable[None]]]:
+    """A port for sending alone (``greenbot remind --once``), and how to close it."""
+    bot = make_bot(token, api_base, policy)
+    return AiogramPort(bot), bot.session.close

@@ -50,23 +50,19 @@ class BotCore:
     def _blocked(self, chat_id: int) -> None:
         self.blocked.add(chat_id)
         self.engine.chats.set_blocked(chat_id, True)
-        reminders = self.engine.services.extras.get("reminders")
-        if reminders is not None:
-            reminders.deactivate_chat(chat_id, time.time())
+        self.engine.services.reminders.deactivate_chat(chat_id, time.time())
 
     def _seen(self, chat_id: int) -> None:
         # A user who writes again has unblocked the bot: replies and reminders resume. The
         # block may also have been seen by the reminder loop only (a 403 on a reminder).
-        reminders = self.engine.services.extras.get("reminders")
+        services = self.engine.services
         if chat_id in self.blocked:
             self.blocked.discard(chat_id)
             self.engine.chats.set_blocked(chat_id, False)
-        elif reminders is None or not reminders.is_blocked(chat_id):
+        elif not services.reminders.is_blocked(chat_id):
             return
-        if reminders is not None and reminders.reactivate_chat(chat_id, time.time()):
-            wake = self.engine.services.extras.get("reminders_wake")
-            if wake is not None:
-                wake.set()  # reminders whose time has come go out now
+        if services.reminders.reactivate_chat(chat_id, time.time()):
+            services.reminders_wake.set()  # reminders whose time has come go out now
 
     @contextlib.asynccontextmanager
     async def _in_turn(self, chat_id: int) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ number never throws answers away:
   aside (``[回到申报预审]``), which the flow now on screen may leave no number for; it stays
   usable while other steps come and go, as its Telegram button does.
 
-The console has no delivery: the engine is told so (``services.extras["delivers_reminders"]``)
+The console has no delivery: the engine is told so (``services.delivers_reminders``)
 and reminders are only stored. Ctrl-D or ``/quit`` ends the chat. Files the bot would send
 (calendar files, charts) are written to the working folder.
 """
@@ -55,7 +55,7 @@ class ConsoleChat:
         self.at_welcome = False  # nothing happened since the greeting's /start
         self.last_message_id = 0
         # Nothing is delivered from here: the flows say so rather than promise a message.
-        engine.services.extras["delivers_reminders"] = False
+        engine.services.delivers_reminders = False
 
     def send(self, text: str | None = None, button: str | None = None) -> None:
         incoming = Incoming(

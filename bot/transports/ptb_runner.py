@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -33,6 +34,7 @@ from telegram.error import (
 )
 from telegram.error import RetryAfter as PTBRetryAfter
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine import Engine, Keyboard
@@ -341,3 +343,32 @@ async def run_polling(
         await poller.confirm()
         await application.stop()
         await application.shutdown()
+
+
+def open_port(
+    token: str, api_base: str, policy: RetryPolicy = DEFAULT_POLICY
+) -> tuple[PTBPort, Callable[[], Awaitable[None]]]:
+    """A port for sending alone (``greenbot remind --once``), and how to close it. No getMe
+    first: a server that does not answer leaves the reminders planned, as a failed send does."""
+    timeout = policy.request_timeout
+    requests = [
+        HTTPXRequest(
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+            pool_timeout=timeout,
+        )
+        for _ in range(2)
+    ]
+    bot = Bot(
+        token,
+        base_url=f"{api_base}/bot",
+        base_file_url=f"{api_base}/file/bot",
+        request=requests[0],
+        get_updates_request=requests[1],
+    )
+
+    async def close() -> None:
+        await asyncio.gather(*(request.shutdown() for request in requests))
+
+    return PTBPort(bot), close

@@ -70,3 +70,35 @@ def test_a_dry_run_writes_nothing(greenbot: Run, tmp_path: Path) -> None:
 def test_without_once_the_error_says_what_to_do(greenbot: Run, tmp_path: Path) -> None:
     assert "--once" in one_line_error(greenbot("remind"))
     assert "--once is\nrequired" in greenbot("remind", "--help", env={"COLUMNS": "80"}).stdout
+
+
+@pytest.mark.parametrize(
+    ("engine", "body"), [("aiogram", "application/json"), ("ptb", "application/x-www-form")]
+)
+def test_once_sends_with_the_configured_engine(
+    greenbot: Run, tmp_path: Path, engine: str, body: str
+) -> None:
+    """``GREENBOT_ENGINE`` chooses the framework for ``--once`` as for ``greenbot run``."""
+    from datetime import datetime, timedelta
+
+    from bot.dates import TZ
+    from tests.support.fake_telegram import FakeTelegram
+
+    path = tmp_path / "bot.sqlite3"
+    store = ReminderStore(path)
+    now = SystemClock().now()
+    store.enrol(5, "北京甲厂", None, "rename", datetime.now(TZ).date() - timedelta(days=3), now)
+    store.close()
+    with FakeTelegram(token=TOKEN) as tg:
+        tg.register_chat(5)
+        env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": tg.base_url, "GREENBOT_ENGINE": engine}
+        done = greenbot("remind", "--once", "--db", str(path), env=env)
+        assert done.returncode == 0, done.stderr
+        [call] = [c for c in tg.calls if c.method == "sendMessage"]
+        assert call.body_type.startswith(body)
+
+
+def test_an_unknown_engine_is_one_line(greenbot: Run, tmp_path: Path) -> None:
+    path = enrolled(tmp_path / "bot.sqlite3")
+    done = greenbot("remind", "--once", "--db", str(path), env={"GREENBOT_ENGINE": "telethon"})
+    assert "GREENBOT_ENGINE" in one_line_error(done)

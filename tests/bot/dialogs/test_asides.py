@@ -18,7 +18,7 @@ RENAME_QUESTION = "改名要多久内报备？"
 
 @pytest.fixture(autouse=True)
 def _clock(engine: Engine) -> None:
-    engine.services.extras["clock"] = ManualClock(datetime(2026, 3, 5, 10, 0, tzinfo=TZ))
+    engine.services.clock = ManualClock(datetime(2026, 3, 5, 10, 0, tzinfo=TZ))
 
 
 def texts(reply: object) -> str:

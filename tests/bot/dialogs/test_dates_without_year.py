@@ -9,14 +9,14 @@ from tests.bot.dialogs import test_remind_dialog as remind
 
 
 def test_remind_takes_the_most_recent_day_for_an_event(engine: Engine) -> None:
-    engine.services.extras["clock"] = ManualClock(remind.NOW)  # today 2026-03-05
+    engine.services.clock = ManualClock(remind.NOW)  # today 2026-03-05
     remind.to_date_step(engine, "更名")
     preview = remind.text(remind.say(engine, "3月1日"))
     assert "事件：更名，2026-03-01" in preview and "截止日期：2026-03-31" in preview
 
 
 def test_remind_takes_the_next_day_for_a_notice(engine: Engine) -> None:
-    engine.services.extras["clock"] = ManualClock(remind.NOW)
+    engine.services.clock = ManualClock(remind.NOW)
     remind.to_date_step(engine, "复核通知")
     preview = remind.text(remind.say(engine, "3月1日"))  # gone this year: next year's
     assert "截止日期：2027-03-01" in preview

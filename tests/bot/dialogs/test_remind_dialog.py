@@ -24,7 +24,7 @@ CODE = "91350100M000100Y43"  # a valid unified social credit code
 @pytest.fixture(autouse=True)
 def _clock(engine: Engine) -> ManualClock:
     clock = ManualClock(NOW)
-    engine.services.extras["clock"] = clock
+    engine.services.clock = clock
     return clock
 
 
@@ -68,7 +68,7 @@ def button(reply: Reply, part: str) -> str:
 
 
 def store_of(engine: Engine) -> ReminderStore:
-    return engine.services.extras["reminders"]  # type: ignore[no-any-return]
+    return engine.services.reminders
 
 
 def to_date_step(
@@ -325,7 +325,7 @@ def test_forget_removes_the_chats_reminders(engine: Engine) -> None:
 
 
 def test_wake_is_set_only_when_a_reminder_is_due_at_once(engine: Engine) -> None:
-    wake = engine.services.extras["reminders_wake"]
+    wake = engine.services.reminders_wake
     enrol(engine, event="分级评价", day="2026-01-10")  # first reminder in December
     assert not wake.is_set()
     enrol(engine, name="北京乙厂")  # the name-change deadline is 26 days away
@@ -388,12 +388,12 @@ def test_menu_button_starts_the_flow_and_forged_steps_are_refused(engine: Engine
 def test_resumes_on_a_new_engine_with_the_same_database(tmp_path: Path) -> None:
     path = str(tmp_path / "bot.sqlite3")
     first = build_engine(path)
-    first.services.extras["clock"] = ManualClock(NOW)
+    first.services.clock = ManualClock(NOW)
     date_step = to_date_step(first, "重大调整")
     first.services.db.close()
 
     second = build_engine(path)  # the bot restarted
-    second.services.extras["clock"] = ManualClock(NOW)
+    second.services.clock = ManualClock(NOW)
     preview = say(second, "2026/2/20")
     assert "重大调整（重组、主营业务变更、厂区迁址），2026-02-20" in text(preview)
     assert "申请复核" in text(preview) and "截止日期：2026-03-22" in text(preview)
@@ -445,7 +445,7 @@ def test_a_reminder_time_gone_by_is_due_now_never_next(engine: Engine, _clock: M
 
 def test_without_delivery_the_flow_says_where_reminders_go(engine: Engine) -> None:
     """Where nothing is sent from (the console), nothing is promised."""
-    engine.services.extras["delivers_reminders"] = False
+    engine.services.delivers_reminders = False
     asked = text(say(engine, "/remind"))
     assert "本对话都会收到提醒" not in asked and "greenbot run" in asked
     say(engine, "/cancel")

@@ -124,17 +124,17 @@ async def serving(
     """The bot with ``engine_name``, its reminder loop on ``clock``, until the block ends;
     leaving the block stops it the way a killed process stops: mid-sleep, nothing flushed."""
     engine = build_engine(str(db_path))
-    engine.services.extras["clock"] = clock  # enrolments in chat share the virtual time
-    extras = engine.services.extras
+    engine.services.clock = clock  # enrolments in chat share the virtual time
+    services = engine.services
 
     async def deliver(port: Any) -> None:
         # Polls hourly rather than every 30 s: the same loop, fewer virtual wake-ups.
         await run_forever(
-            extras["reminders"],
+            services.reminders,
             PortSender(port),
             clock,
             asyncio.Event(),
-            wake_event=extras["reminders_wake"],
+            wake_event=services.reminders_wake,
             poll_interval=3600,
         )
 
@@ -159,12 +159,12 @@ async def serving(
 
 
 def store_of(engine: Engine) -> ReminderStore:
-    return engine.services.extras["reminders"]  # type: ignore[no-any-return]
+    return engine.services.reminders
 
 
 async def wake(engine: Engine, clock: SteppedClock) -> None:
     """What an enrolment in chat does when a reminder is due at once."""
-    await clock.wake(engine.services.extras["reminders_wake"])
+    await clock.wake(engine.services.reminders_wake)
 
 
 def sends(tg: FakeTelegram, chat_id: int) -> list[tuple[int, str | None]]:

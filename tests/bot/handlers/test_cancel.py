@@ -82,7 +82,7 @@ def test_after_cancelling_text_is_a_question_again(engine: Engine) -> None:
     say(engine, "/cancel")
     answer = say(engine, "第十五条")  # not taken as the unit's name
     assert quoted(answer) == verbatim("art-15")
-    assert engine.services.extras["reminders"].list_units(1) == []
+    assert engine.services.reminders.list_units(1) == []
 
 
 def test_cancelling_the_forget_confirmation_deletes_nothing(engine: Engine) -> None:

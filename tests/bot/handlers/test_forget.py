@@ -25,7 +25,7 @@ def rows(engine: Engine, chat: int) -> dict[str, int]:
 
 
 def store_of(engine: Engine) -> ReminderStore:
-    return engine.services.extras["reminders"]  # type: ignore[no-any-return]
+    return engine.services.reminders
 
 
 def make_history(engine: Engine, chat: int) -> None:

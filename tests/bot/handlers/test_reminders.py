@@ -20,11 +20,11 @@ FORGED = "无法识别这个按钮"
 
 @pytest.fixture(autouse=True)
 def _clock(engine: Engine) -> None:
-    engine.services.extras["clock"] = ManualClock(NOW)
+    engine.services.clock = ManualClock(NOW)
 
 
 def store_of(engine: Engine) -> ReminderStore:
-    return engine.services.extras["reminders"]  # type: ignore[no-any-return]
+    return engine.services.reminders
 
 
 def enrol(

@@ -22,8 +22,7 @@ PARK_TO_SHARE = "/prescreen\n绿色工业园区\n市级名单\n否\n是\n是\n�
 
 @pytest.fixture
 def engine() -> Engine:
-    engine = build_engine(":memory:")
-    engine.services.extras["clock"] = ManualClock(NOW)
+    engine = build_engine(":memory:", clock=ManualClock(NOW))
     engine.dialogs["prescreen"].today = lambda: NOW.date()  # type: ignore[attr-defined]
     return engine
 
@@ -104,7 +103,9 @@ def test_enrolment_in_the_console_promises_no_delivery(engine: Engine) -> None:
     assert "马上发出" not in text
     assert "greenbot run" in text and "greenbot remind --once" in text and "Telegram" in text
     assert "第一条提醒现在就到期" in text
-    engine.services.extras["clock"].advance(3 * 3600)  # later that day
+    clock = engine.services.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(3 * 3600)  # later that day
     listing = typing("/reminders")
     assert "提醒现在到期" in listing and "控制台不发送" in listing
     assert "下次提醒 2026-03-05 10:00" not in listing  # a time in the past is never "next"
