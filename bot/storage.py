@@ -40,6 +40,27 @@ def open_database(path: str) -> sqlite_utils.Database:
     return db
 
 
+def open_readonly(path: str) -> sqlite_utils.Database:
+    """The existing database at ``path``, opened so that nothing can be written to it."""
+    from pathlib import Path
+
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    db = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
+
+
+def writable_now(db: sqlite_utils.Database) -> bool:
+    """Whether the database can be written without waiting for another process's lock."""
+    try:
+        with busy_timeout(db.conn, 0):
+            db.conn.execute("BEGIN IMMEDIATE")
+            db.conn.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "chats" not in db.table_names():
         db.table("chats").create(
@@ -145,6 +166,10 @@ class ChatStore:
 
     def is_blocked(self, chat_id: int) -> bool:
         return self.load(chat_id).blocked
+
+    def blocked_chats(self) -> set[Any]:
+        """The chats that blocked the bot (replies to them are not even tried)."""
+        return {row[0] for row in self.db.execute("select chat_id from chats where blocked = 1")}
 
     def log(self, chat_id: int, kind: str) -> None:
         """Count an event. Never makes an answer wait: while another process holds the

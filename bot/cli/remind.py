@@ -82,20 +82,14 @@ async def _send_once(store: Any, sender: Any, clock: Any) -> Any:
 def open_store(path: str, *, readonly: bool) -> Any:
     """The reminder store at ``path``; read-only (no write access needed, nothing changed)
     for a dry run."""
-    import sqlite3
-
     from bot.cli.common import CliError
     from bot.reminders.store import ReminderStore
 
     if not readonly:
         return ReminderStore(path)
-    from pathlib import Path
+    from bot.storage import open_readonly
 
-    from sqlite_utils import Database
-
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    db = Database(sqlite3.connect(uri, uri=True))
-    db.execute("PRAGMA busy_timeout = 5000")
+    db = open_readonly(path)
     if not {"units", "deadlines", "reminders"} <= set(db.table_names()):
         db.close()
         raise CliError(f"{path}: no reminders in this database (not a greenbot database?)")

@@ -63,21 +63,6 @@ def _listen(value: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
-def _writable_now(conn: Any) -> bool:
-    """Whether the database can be written without waiting for another process's lock."""
-    import sqlite3
-
-    from bot.storage import busy_timeout
-
-    try:
-        with busy_timeout(conn, 0):
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-    except sqlite3.OperationalError:
-        return False
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
     import gc
     import logging
@@ -105,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import build_engine
     from bot.bootstrap import import_transport, serve, warm_up
+    from bot.storage import writable_now
     from bot.transports.common import StartupError, hide_token
 
     hide_token(token)  # whatever else logs it (PTB at DEBUG, exception texts): never shown
@@ -113,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         engine = build_engine(settings.db_path, settings.admins)
     except sqlite3.Error as error:
         raise CliError(f"{settings.db_path}: {error}") from error
-    if _writable_now(engine.services.db.conn):
+    if writable_now(engine.services.db):
         warm_up(engine)
     else:  # the warm-up writes (then forgets) a chat; answers can do without it
         logging.getLogger(__name__).warning(

@@ -56,10 +56,6 @@ def _short(name: str) -> str:
     return name if len(name) <= BUTTON_NAME_MAX else name[: BUTTON_NAME_MAX - 1] + "…"
 
 
-def _exists(store: ReminderStore, table: str, row_id: int) -> bool:
-    return store.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]).fetchone() is not None
-
-
 def _gone(ctx: Context) -> Messages:
     return [Outgoing(ctx.render("reminders_gone.html.j2"))]
 
@@ -118,7 +114,7 @@ def _own_unit(ctx: Context, unit_id: int) -> UnitView | None:
     """The chat's unit; ``None`` if it no longer exists; another chat's: forged."""
     store = _store(ctx)
     unit = store.get_unit(ctx.chat_id, unit_id)
-    if unit is None and _exists(store, "units", unit_id):
+    if unit is None and store.unit_exists(unit_id):
         raise ForgedButton(str(unit_id))
     return unit
 
@@ -197,7 +193,7 @@ def _calendar(ctx: Context, deadline_id: int) -> Messages:
     store = _store(ctx)
     found = store.get_deadline(ctx.chat_id, deadline_id)
     if found is None:
-        if _exists(store, "deadlines", deadline_id):
+        if store.deadline_exists(deadline_id):
             raise ForgedButton(str(deadline_id))
         return _gone(ctx)
     unit, view = found

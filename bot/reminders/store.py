@@ -632,6 +632,15 @@ class ReminderStore:
             is not None
         )
 
+    def unit_exists(self, unit_id: int) -> bool:
+        """Whether a unit of any chat has this id (a button naming another chat's is forged)."""
+        return self.db.execute("SELECT 1 FROM units WHERE id = ?", [unit_id]).fetchone() is not None
+
+    def deadline_exists(self, deadline_id: int) -> bool:
+        """Whether a deadline of any chat has this id."""
+        row = self.db.execute("SELECT 1 FROM deadlines WHERE id = ?", [deadline_id]).fetchone()
+        return row is not None
+
     def recover_stale(self, now: float | datetime, lease: float = DEFAULT_LEASE_SECONDS) -> int:
         """Reminders left in ``sending`` by a process that died (claim older than ``lease``)
         go back to ``planned``, due at once. Returns how many."""

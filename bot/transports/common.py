@@ -44,8 +44,7 @@ class BotCore:
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
-        rows = engine.services.db.execute("select chat_id from chats where blocked = 1")
-        self.blocked: set[int] = {row[0] for row in rows.fetchall()}
+        self.blocked: set[int] = engine.chats.blocked_chats()
 
     def _blocked(self, chat_id: int) -> None:
         self.blocked.add(chat_id)
