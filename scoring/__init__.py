@@ -5,7 +5,8 @@
 - :mod:`scoring.data`    the shipped table (``default_table()``): indicators and grade cut-offs.
 - :mod:`scoring.inputs`  answers: ``parse_answer(indicator, raw)`` for one answer (a dialog step),
                          ``parse_input(mapping, indicators)`` for a whole ``greenbot score`` INPUT.
-- :mod:`scoring.report`  ``score(answers)`` → :class:`~scoring.report.Report`; ``to_json(lang)``.
-- :mod:`scoring.present` notes, step texts, button choices, the plain-text report (templates).
+- :mod:`scoring.report`  ``score(answers)`` → :class:`~scoring.report.Report`: points, no words.
+- :mod:`scoring.present` notes, step texts, button choices, the plain-text report (templates),
+                         ``report_json(report, lang)``.
 - :mod:`scoring.chart`   the PNG bar chart (matplotlib, imported only there).
 """

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.knowledge import KNOWLEDGE_DIR, GradeCutoffs, Indicator, load_indicators
+from bot.knowledge_files import KNOWLEDGE_DIR
+from scoring.indicators import GradeCutoffs, Indicator, load_indicators
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Table:
 
 
 def load_table(path: Path) -> Table:
-    """Load and validate an indicators file (raises ``bot.knowledge.KnowledgeError``)."""
+    """Load and validate an indicators file (raises ``bot.knowledge_files.KnowledgeError``)."""
     indicators, grading = load_indicators(path)
     return Table(tuple(sorted(indicators, key=lambda ind: ind.number)), grading)
 

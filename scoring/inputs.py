@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from bot.knowledge import Indicator
+from scoring.indicators import Indicator
 from scoring.rules import TIERS, Answer, AnswerError, PositionRule, RatioAnswer
 
 # A tier may be written as people say it: 领先 / 先进 / 平均 / 落后, or as the labels show it

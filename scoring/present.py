@@ -1,4 +1,5 @@
-"""Words for a score report: notes, next steps, labels and the plain-text report.
+"""Words for a score report: notes, next steps, labels, the plain-text report and the JSON
+payload (:mod:`scoring.report` gives the points, never words).
 
 Every phrase comes from ``bot/templates`` (``strings/score.yaml`` and ``score_report.txt.j2``);
 this module only picks the right one and fills in the numbers.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.render import Lang, label, render
+from scoring.report import ItemScore, Report, plain_number, round_points
 from scoring.rules import (
     TIERS,
     ChecklistRule,
@@ -20,8 +22,7 @@ from scoring.rules import (
 )
 
 if TYPE_CHECKING:
-    from bot.knowledge import Indicator
-    from scoring.report import ItemScore, Report
+    from scoring.indicators import Indicator
 
 
 def fmt(number: float) -> str:
@@ -208,6 +209,29 @@ def report_context(report: Report, lang: Lang = "zh") -> dict[str, Any]:
                 "step": step_text(item, lang),
             }
             for item in report.top_gains
+        ],
+    }
+
+
+def report_json(report: Report, lang: Lang = "zh") -> dict[str, Any]:
+    """The ``greenbot score --json`` payload; notes and steps in ``lang``."""
+    return {
+        "total": report.total,
+        "base": report.base,
+        "bonus": report.bonus,
+        "max": plain_number(report.max_total),
+        "items": [
+            {"ref": item.ref, "points": item.points, "max": item.max, "note": note(item, lang)}
+            for item in report.items
+        ],
+        "unanswered": report.unanswered,
+        "grade_estimate": report.grade,
+        "grade_cutoffs": report.cutoffs,
+        "cutoffs_official": report.grading.official,
+        "top_gains": [
+            {"ref": item.ref, "gain": round_points(item.step.gain), "step": step_text(item, lang)}
+            for item in report.top_gains
+            if item.step is not None
         ],
     }
 

@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.knowledge import GradeCutoffs, Indicator
-from bot.render import Lang
 from scoring.data import Table, default_table
+from scoring.indicators import GradeCutoffs, Indicator
 from scoring.inputs import ScoreInput
 from scoring.rules import Answer, Step
 
@@ -71,37 +70,13 @@ class Report:
     def cutoffs(self) -> dict[str, float]:
         return {key: float(self.grading.cutoffs[key]) for key in GRADE_KEYS}
 
-    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
-        """The ``--json`` payload; notes and steps in ``lang``."""
-        from scoring.present import note, step_text
 
-        return {
-            "total": self.total,
-            "base": self.base,
-            "bonus": self.bonus,
-            "max": _plain(self.max_total),
-            "items": [
-                {"ref": item.ref, "points": item.points, "max": item.max, "note": note(item, lang)}
-                for item in self.items
-            ],
-            "unanswered": self.unanswered,
-            "grade_estimate": self.grade,
-            "grade_cutoffs": self.cutoffs,
-            "cutoffs_official": self.grading.official,
-            "top_gains": [
-                {"ref": item.ref, "gain": _round(item.step.gain), "step": step_text(item, lang)}
-                for item in self.top_gains
-                if item.step is not None
-            ],
-        }
-
-
-def _round(value: float) -> float:
+def round_points(value: float) -> float:
     # Points are multiples of 0.01 at most; this only removes floating-point noise.
     return round(value + 0.0, 2)
 
 
-def _plain(value: float) -> int | float:
+def plain_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
@@ -119,7 +94,7 @@ def score_item(indicator: Indicator, answer: Answer | None) -> ItemScore:
     if answer is None:
         return ItemScore(indicator, None, 0.0, False, None)
     rule: Any = indicator.rule  # each rule kind takes its own answer type
-    points = _round(rule.points(answer))
+    points = round_points(rule.points(answer))
     step: Step | None = rule.step(answer)
     if step is not None and step.gain < 0.005:
         step = None
@@ -133,9 +108,9 @@ def score(
     table = table or default_table()
     given = answers.answers if isinstance(answers, ScoreInput) else answers
     items = tuple(score_item(ind, given.get(ind.id)) for ind in table.indicators)
-    base = _round(sum(item.points for item in items if not item.indicator.bonus))
-    bonus = _round(sum(item.points for item in items if item.indicator.bonus))
-    total = _round(base + bonus)
+    base = round_points(sum(item.points for item in items if not item.indicator.bonus))
+    bonus = round_points(sum(item.points for item in items if item.indicator.bonus))
+    total = round_points(base + bonus)
     # Best first; ties: the table's order, which the stable sort keeps.
     ranked = sorted(
         (item for item in items if item.step is not None),

@@ -72,8 +72,9 @@ def run(args: argparse.Namespace) -> int:
         _write_chart(report, args.chart, args.lang)
     if args.json:
         from bot.cli.common import print_json
+        from scoring.present import report_json
 
-        print_json(report.to_json(args.lang))
+        print_json(report_json(report, args.lang))
     else:
         from scoring.present import render_text
 

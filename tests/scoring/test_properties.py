@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.knowledge import Indicator
 from scoring.data import default_table
 from scoring.inputs import ScoreInput, parse_answer, parse_input
+from scoring.present import report_json
 from scoring.report import grade_for, score, score_item
 from scoring.rules import (
     TIERS,
@@ -67,7 +68,7 @@ def test_points_stay_within_bounds(data: dict[str, Any]) -> None:
     for item in report.top_gains:
         assert item.answered and item.step is not None
         assert 0 < item.step.gain <= item.max - item.points + 1e-9
-    payload = report.to_json("en")
+    payload = report_json(report, "en")
     assert [entry["ref"] for entry in payload["items"]] == [f"ind-{n}" for n in range(1, 22)]
 
 

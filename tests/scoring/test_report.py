@@ -9,7 +9,7 @@ import pytest
 from bot.render import render
 from scoring.data import default_table
 from scoring.inputs import parse_input
-from scoring.present import choices, fmt, render_text, report_context
+from scoring.present import choices, fmt, render_text, report_context, report_json
 from scoring.report import Report, grade_for, score
 from scoring.rules import ChecklistRule, LevelRule, PercentRule, PositionRule, RatioRule
 
@@ -29,7 +29,7 @@ def report_of(data: dict[str, Any]) -> Report:
 
 
 def test_json_contract_for_the_example() -> None:
-    payload = report_of(EXAMPLE).to_json()
+    payload = report_json(report_of(EXAMPLE))
     assert list(payload) == [
         "total",
         "base",
@@ -65,7 +65,7 @@ def test_json_contract_for_the_example() -> None:
 
 
 def test_english_steps_and_notes() -> None:
-    payload = report_of({"ind-14": ["energy_center"], "ind-17": 35}).to_json("en")
+    payload = report_json(report_of({"ind-14": ["energy_center"], "ind-17": 35}), "en")
     steps = {gain["ref"]: gain["step"] for gain in payload["top_gains"]}
     assert steps["ind-14"] == "buy green power above 100 MWh (or over 20% of annual use): +2"
     assert steps["ind-17"].endswith("above 40%: +2")
@@ -76,7 +76,7 @@ def test_english_steps_and_notes() -> None:
 
 def test_notes_say_what_is_an_estimate() -> None:
     payload = report_of({"ind-3": "advanced", "ind-4": 90, "ind-18": ["ohs"], "ind-20": 1})
-    notes = {item["ref"]: item["note"] for item in payload.to_json()["items"]}
+    notes = {item["ref"]: item["note"] for item in report_json(payload)["items"]}
     assert "估算" in notes["ind-3"]
     assert "满分" in notes["ind-4"] and "估算" not in notes["ind-4"]
     assert "估算" not in notes["ind-18"]  # checklist points are official
@@ -85,7 +85,7 @@ def test_notes_say_what_is_an_estimate() -> None:
 
 def test_capped_checklist_says_so() -> None:
     ticked = ["energy_center", "microgrid", "green_power", "waste_heat", "metering"]
-    notes = {i["ref"]: i["note"] for i in report_of({"ind-14": ticked}).to_json("en")["items"]}
+    notes = {i["ref"]: i["note"] for i in report_json(report_of({"ind-14": ticked}), "en")["items"]}
     assert "capped at 8" in notes["ind-14"]
 
 
