@@ -28,9 +28,8 @@ from bot.storage import ChatStore, open_database
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.transports.common import Job
     from bot.transports.outbox import TelegramPort
-
-Job = Callable[["TelegramPort"], Awaitable[Any]]
 
 
 def build_services(

@@ -197,17 +197,15 @@ async def check_bot(bot: Bot, api_base: str) -> None:
 
 
 async def set_commands(bot: Bot, core: BotCore) -> None:
-    """Publish the command menu in Chinese (also the default) and English; never fatal."""
-    lists = core.command_lists()
-    for lang_code in (None, "zh", "en"):
-        commands = [
-            BotCommand(command=name, description=text) for name, text in lists[lang_code or "zh"]
-        ]
-        try:
-            await bot.set_my_commands(commands, language_code=lang_code)
-        except (TimeoutError, TelegramAPIError) as error:
-            log.warning("setMyCommands (%s) refused: %s; serving anyway", lang_code, error)
-            return
+    """Publish the command menu (see :meth:`BotCore.publish_commands`)."""
+
+    async def publish(commands: list[tuple[str, str]], lang_code: str | None) -> None:
+        await bot.set_my_commands(
+            [BotCommand(command=name, description=text) for name, text in commands],
+            language_code=lang_code,
+        )
+
+    await core.publish_commands(publish, (TimeoutError, TelegramAPIError))
 
 
 async def run_polling(
@@ -227,7 +225,7 @@ async def run_polling(
     core = BotCore(engine, AiogramPort(bot), policy=policy)
     dispatcher = make_dispatcher(core)
     await set_commands(bot, core)
-    tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
+    tasks = core.start(background)
     polling = asyncio.create_task(
         dispatcher.start_polling(
             bot,
@@ -251,10 +249,7 @@ async def run_polling(
                 await dispatcher.stop_polling()
                 await polling
     finally:
-        await core.drain()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await core.stop(tasks)
         await bot.session.close()
 
 
@@ -291,14 +286,13 @@ async def run_webhook(
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
+    tasks = core.start(background)
     log.info("webhook %s listening on %s:%d", url, host, port)
     try:
         await asyncio.Event().wait()
     finally:
-        for task in tasks:
-            task.cancel()
-        await runner.cleanup()
+        await runner.cleanup()  # no more updates come in
+        await core.stop(tasks)
         await bot.session.close()
 
 

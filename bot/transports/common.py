@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from typing import Any
 
 from bot.engine import Engine, Incoming
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
 
 log = logging.getLogger(__name__)
+Job = Callable[[TelegramPort], Coroutine[Any, Any, Any]]  # a background job, given the port
 
 
 class PortSender:
@@ -44,6 +46,8 @@ class BotCore:
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._idle = asyncio.Event()  # set while no event is being handled
+        self._idle.set()
         self.blocked: set[int] = engine.chats.blocked_chats()
 
     def _blocked(self, chat_id: int) -> None:
@@ -69,6 +73,7 @@ class BotCore:
         each other (aiogram handles updates concurrently); other chats are not held up."""
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        self._idle.clear()
         try:
             async with lock:
                 yield
@@ -76,13 +81,43 @@ class BotCore:
             self._waiting[chat_id] -= 1
             if not self._waiting[chat_id]:
                 del self._waiting[chat_id], self._locks[chat_id]
+                if not self._waiting:
+                    self._idle.set()
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait (up to ``timeout``) for the events being handled to finish, so stopping does
         not close the connection under a reply in flight (a retry would show it twice)."""
-        deadline = time.monotonic() + timeout
-        while self._waiting and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+
+    def start(self, jobs: Iterable[Job] | None) -> list[asyncio.Task[Any]]:
+        """Run the background jobs (the reminder delivery loop) over this core's port."""
+        return [asyncio.create_task(job(self.outbox.port)) for job in jobs or ()]
+
+    async def stop(self, tasks: Iterable[asyncio.Task[Any]]) -> None:
+        """The end of serving, for either framework: the replies in flight first, then the
+        background jobs (the framework's connection is closed after this)."""
+        await self.drain()
+        tasks = list(tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def publish_commands(
+        self,
+        publish: Callable[[list[tuple[str, str]], str | None], Awaitable[object]],
+        refused: tuple[type[BaseException], ...],
+    ) -> None:
+        """Publish the command menu in Chinese (also the default, ``None``) and English through
+        the framework's ``publish(commands, lang_code)``; never fatal: ``refused`` errors end it
+        with one warning."""
+        lists = self.command_lists()
+        for lang_code in (None, "zh", "en"):
+            try:
+                await publish(lists[lang_code or "zh"], lang_code)
+            except refused as error:
+                log.warning("setMyCommands (%s) refused: %s; serving anyway", lang_code, error)
+                return
 
     async def on_message(
         self, chat_id: int, user_id: int, text: str | None, lang_code: str | None

@@ -22,7 +22,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -49,6 +49,18 @@ class RetryPolicy:
     give_up_after: float = 90.0  # a burst of 5xx shorter than this never loses a reply
     retry_after_cap: float = 300.0  # never park a chat longer than this on one 429
     request_timeout: float = 20.0  # seconds a Bot API call may take before it is abandoned
+
+    def delays(self) -> Iterator[float]:
+        """The back-off between tries: ``backoff_start``, doubling, never over ``backoff_cap``
+        (a fresh iterator starts small again)."""
+        delay = self.backoff_start
+        while True:
+            yield delay
+            delay = min(delay * 2, self.backoff_cap)
+
+    def flood_wait(self, seconds: float) -> float:
+        """How long to honour a 429's ``retry_after``."""
+        return min(seconds, self.retry_after_cap)
 
 
 DEFAULT_POLICY = RetryPolicy()
@@ -93,14 +105,14 @@ async def with_retries(
     :class:`MaybeDelivered` is raised at once instead of being retried.
     """
     deadline = clock() + policy.give_up_after
-    delay = policy.backoff_start
+    backoff = policy.delays()
     attempt = 0
     while True:
         attempt += 1
         try:
             return await call()
         except RetryAfter as error:
-            wait = min(error.seconds, policy.retry_after_cap)
+            wait = policy.flood_wait(error.seconds)
             log.warning("%s: flood control, waiting %.1f s (attempt %d)", what, wait, attempt)
             await sleep(wait)
         except MaybeDelivered:
@@ -108,14 +120,13 @@ async def with_retries(
                 raise
             if clock() >= deadline:
                 raise
-            await sleep(delay)
-            delay = min(delay * 2, policy.backoff_cap)
+            await sleep(next(backoff))
         except TransientError as error:
             if clock() >= deadline:
                 raise
+            delay = next(backoff)
             log.warning("%s: %s; retrying in %.1f s (attempt %d)", what, error, delay, attempt)
             await sleep(delay)
-            delay = min(delay * 2, policy.backoff_cap)
 
 
 class Outbox:

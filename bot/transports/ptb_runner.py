@@ -215,15 +215,14 @@ def install_handlers(application: Application[Any, Any, Any, Any, Any, Any], cor
 
 
 async def set_commands(bot: Bot, core: BotCore) -> None:
-    """Publish the command menu in Chinese (also the default) and English; never fatal."""
-    lists = core.command_lists()
-    for lang_code in (None, "zh", "en"):
-        commands = [BotCommand(name, text) for name, text in lists[lang_code or "zh"]]
-        try:
-            await bot.set_my_commands(commands, language_code=lang_code)
-        except (TimeoutError, TelegramError) as error:
-            log.warning("setMyCommands (%s) refused: %s; serving anyway", lang_code, error)
-            return
+    """Publish the command menu (see :meth:`BotCore.publish_commands`)."""
+
+    async def publish(commands: list[tuple[str, str]], lang_code: str | None) -> None:
+        await bot.set_my_commands(
+            [BotCommand(name, text) for name, text in commands], language_code=lang_code
+        )
+
+    await core.publish_commands(publish, (TimeoutError, TelegramError))
 
 
 class Poller:
@@ -246,7 +245,7 @@ class Poller:
 
     async def run(self, stop: asyncio.Event) -> None:
         bot = self.application.bot
-        delay = self.policy.backoff_start
+        backoff = self.policy.delays()
         while not stop.is_set():
             try:
                 updates = await bot.get_updates(
@@ -255,7 +254,7 @@ class Poller:
                     allowed_updates=["message", "callback_query"],
                 )
             except PTBRetryAfter as error:
-                wait = min(_seconds(error), 300.0)
+                wait = self.policy.flood_wait(_seconds(error))
                 log.warning("getUpdates: flood control, waiting %.1f s", wait)
                 await _pause(stop, wait)
                 continue
@@ -263,11 +262,11 @@ class Poller:
                 log.error("getUpdates: the bot token was refused (401); polling stops")
                 raise
             except (TelegramError, OSError) as error:
+                delay = next(backoff)
                 log.warning("getUpdates: %s; retrying in %.1f s", _describe(error), delay)
                 await _pause(stop, delay)
-                delay = min(delay * 2, self.policy.backoff_cap)
                 continue
-            delay = self.policy.backoff_start
+            backoff = self.policy.delays()  # the server answers again: start small
             for update in updates:
                 await self.application.update_queue.put(update)
             if updates:
@@ -325,7 +324,7 @@ async def run_polling(
     poller = Poller(application, polling_timeout, policy)
     polling = asyncio.create_task(poller.run(stop))
     log.info("serving as @%s (python-telegram-bot)", application.bot.username)
-    tasks = [asyncio.create_task(job(core.outbox.port)) for job in background or []]
+    tasks = core.start(background)
     try:
         stopped = asyncio.ensure_future(stop.wait())
         await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -336,10 +335,9 @@ async def run_polling(
             polling.result()
     finally:
         stop.set()
-        for task in [*tasks, polling]:
-            task.cancel()
-        await asyncio.gather(*tasks, polling, return_exceptions=True)
-        await core.drain()
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await core.stop(tasks)
         await poller.confirm()
         await application.stop()
         await application.shutdown()

@@ -1,0 +1,114 @@
+"""What both Telegram frameworks share: stopping after the replies in flight, background jobs,
+the command menu, and the back-off of the retry policy."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from bot.app import build_engine
+from bot.engine import Keyboard
+from bot.transports.common import BotCore
+from bot.transports.outbox import RetryPolicy
+
+
+class NoPort:
+    async def send_message(self, chat_id: int, text: str, buttons: Keyboard) -> int:
+        return 1
+
+    async def edit_message(
+        self, chat_id: int, message_id: int, text: str, buttons: Keyboard
+    ) -> None: ...
+
+    async def send_document(
+        self, chat_id: int, filename: str, data: bytes, caption: str
+    ) -> None: ...
+
+    async def send_photo(self, chat_id: int, filename: str, data: bytes, caption: str) -> None: ...
+
+    async def answer_callback(self, callback_id: str, text: str | None) -> None: ...
+
+
+@pytest.fixture
+def core() -> BotCore:
+    return BotCore(build_engine(":memory:"), NoPort())
+
+
+async def test_drain_waits_for_the_event_in_flight_without_polling(
+    core: BotCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = asyncio.Event()
+
+    async def handling() -> None:
+        async with core._in_turn(5):
+            await release.wait()
+
+    busy = asyncio.create_task(handling())
+    await asyncio.sleep(0)
+    naps: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def nap(seconds: float, *args: Any) -> Any:
+        naps.append(seconds)
+        return await real_sleep(seconds, *args)
+
+    monkeypatch.setattr(asyncio, "sleep", nap)
+    draining = asyncio.create_task(core.drain(timeout=5))
+    await real_sleep(0.1)
+    assert not draining.done()  # the reply is still on its way
+    release.set()
+    started = time.monotonic()
+    await asyncio.wait_for(draining, 1)
+    assert time.monotonic() - started < 0.5
+    assert naps == []  # woken by the end of the event, not by looking every few milliseconds
+    await busy
+
+
+async def test_drain_gives_up_after_its_timeout(core: BotCore) -> None:
+    async with core._in_turn(5):
+        started = time.monotonic()
+        await core.drain(timeout=0.1)
+        assert 0.05 < time.monotonic() - started < 1
+
+
+async def test_stop_drains_then_cancels_the_background_jobs(core: BotCore) -> None:
+    ports: list[object] = []
+
+    async def job(port: Any) -> None:
+        ports.append(port)
+        await asyncio.Event().wait()
+
+    tasks = core.start([job])
+    await asyncio.sleep(0)
+    assert ports == [core.outbox.port]
+    await core.stop(tasks)
+    assert all(task.cancelled() for task in tasks)
+
+
+async def test_a_refused_command_menu_is_one_warning(
+    core: BotCore, caplog: pytest.LogCaptureFixture
+) -> None:
+    published: list[str | None] = []
+
+    async def publish(commands: list[tuple[str, str]], lang_code: str | None) -> None:
+        assert ("start", core.command_lists()[lang_code or "zh"][0][1]) in commands
+        published.append(lang_code)
+        if lang_code == "zh":
+            raise TimeoutError("no answer")
+
+    await core.publish_commands(publish, (TimeoutError,))
+    assert published == [None, "zh"]  # the rest is not tried against a server that refuses
+    assert [r.getMessage() for r in caplog.records] == [
+        "setMyCommands (zh) refused: no answer; serving anyway"
+    ]
+
+
+def test_the_back_off_doubles_up_to_its_cap_and_starts_again() -> None:
+    policy = RetryPolicy(backoff_start=0.5, backoff_cap=3.0, retry_after_cap=10.0)
+    delays = policy.delays()
+    assert [next(delays) for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+    assert next(policy.delays()) == 0.5
+    assert policy.flood_wait(4) == 4 and policy.flood_wait(60) == 10.0
