@@ -62,6 +62,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from bot import dates
+from bot.refs import ref_label
 from bot.render import Lang, label
 
 UnitType = Literal["factory", "supply_chain", "park"]
@@ -272,7 +273,6 @@ def with_answer(profile: Profile, name: str, value: Any) -> Profile:
 # -- findings ------------------------------------------------------------------------------------
 
 Kind = Literal["fail", "condition", "unknown", "note", "met"]
-ARTICLE_NUMERALS = {2: "二", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 15: "十五"}
 
 
 @dataclass(frozen=True)
@@ -289,9 +289,7 @@ class Reason:
         """The point in plain words, then a brief verbatim quote of the article."""
         values = {key: _show(value, lang) for key, value in self.values.items()}
         point = label(f"prescreen.reason.{self.code}", lang, **values)
-        number = _article(self.ref)
-        numeral = ARTICLE_NUMERALS.get(number, str(number)) if lang == "zh" else str(number)
-        article = label("prescreen.article", lang, num=numeral)
+        article = ref_label(self.ref, lang, short=True)
         quote = label(f"prescreen.quote.{self.quote_key}")
         return label("prescreen.cite", lang, point=point, article=article, quote=quote)
 

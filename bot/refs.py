@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from bot.render import label, normalize_lang
 from bot.textnorm import chinese_number, normalize
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -51,7 +52,10 @@ def parse_ref(text: str) -> str | None:
 
 
 def cn_numeral(number: int) -> str:
-    """1 → 一, 11 → 十一, 21 → 二十一 (below 100)."""
+    """1 → 一, 11 → 十一, 21 → 二十一: as articles and items are numbered (1–99; other
+    numbers stay in digits)."""
+    if not 0 < number < 100:
+        return str(number)
     tens, units = divmod(number, 10)
     if tens == 0:
         return _CN_DIGITS[units]
@@ -59,16 +63,25 @@ def cn_numeral(number: int) -> str:
     return f"{head}十{_CN_DIGITS[units] if units else ''}"
 
 
-def ref_label(ref: str, lang: str = "zh") -> str:
-    """How a reference is named in text: 第十一条第（六）项 / Article 11(6) / 指标14."""
+def ref_label(ref: str, lang: str = "zh", *, short: bool = False) -> str:
+    """How a reference is named in text: 第十一条第（六）项 / Article 11(6) / 附表指标14 /
+    Indicator 14. ``short``: the article alone, abbreviated where the language does (第十一条 /
+    Art. 11), as a citation in a sentence. Words from ``strings/core.yaml`` (``ref.*``)."""
+    language = normalize_lang(lang)
     kind, _, rest = ref.partition("-")
     number, _, item = rest.partition(".")
+    if not number.isdigit():
+        return ref
     if kind == "ind":
-        return f"Indicator {number}" if lang == "en" else f"附表指标{number}"
-    if lang == "en":
-        return f"Article {number}" + (f"({item})" if item else "")
-    label = f"第{cn_numeral(int(number))}条"
-    return label + (f"第（{cn_numeral(int(item))}）项" if item else "")
+        return label("ref.indicator", language, num=number)
+    zh = language == "zh"
+    article = cn_numeral(int(number)) if zh else number
+    if short:
+        return label("ref.article_short", language, num=article)
+    text = label("ref.article", language, num=article)
+    if item:
+        text += label("ref.item", language, num=cn_numeral(int(item)) if zh else item)
+    return text
 
 
 # References inside a question (bot.qa): 第十一条, 第11条, 11条, 第十一条第六项, article 11,

@@ -36,7 +36,7 @@ def calendar_ics(
     """One calendar holding an event for each deadline."""
     from icalendar import Alarm, Calendar, Event
 
-    from bot.reminders.messages import article_label
+    from bot.refs import ref_label
 
     stamp = (now or datetime.now(TZ)).astimezone(TZ)
     calendar = Calendar()
@@ -54,7 +54,7 @@ def calendar_ics(
         lines = [f"{label(f'remind.sense.{item.sense}', lang)}: {item.due.isoformat()}"]
         if item.holiday_adjusted:
             lines.append(label("remind.adjusted", lang, date=item.holiday_adjusted.isoformat()))
-        lines.append(f"{article_label(item.ref, lang)} ({item.ref}): {item.text}")
+        lines.append(f"{ref_label(item.ref, lang, short=True)} ({item.ref}): {item.text}")
         note = item.calendar_note(lang)
         if note:
             lines.append(note)

@@ -14,30 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.dates import TZ
+from bot.refs import ref_label
 from bot.reminders.rules import Deadline, Event
 from bot.reminders.schedule import Planned
 from bot.reminders.store import DueReminder, UnitView
 from bot.render import Lang, label, normalize_lang, render
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def zh_number(number: int) -> str:
-    """1–99 in Chinese numerals, as articles are numbered (第十四条, 第二十一条)."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
-    return text + (_DIGITS[ones] if ones else "")
-
-
-def article_label(ref: str, lang: Lang = "zh") -> str:
-    """``art-14`` → 第十四条 / Art. 14."""
-    number = ref.removeprefix("art-").split(".")[0]
-    if not number.isdigit():
-        return ref
-    num = zh_number(int(number)) if lang == "zh" else number
-    return label("remind.article", lang, num=num)
 
 
 def when_label(offset_days: int | None, lang: Lang = "zh") -> str:
@@ -65,7 +46,7 @@ def deadline_view(item: Deadline, lang: Lang = "zh", today: date | None = None) 
         else None,
         "closed_text": label("remind.closed", lang) if item.closed else None,
         "ref": item.ref,
-        "article": article_label(item.ref, lang),
+        "article": ref_label(item.ref, lang, short=True),
         "text": item.text,
         "note": item.calendar_note(lang),
         "days_left": (item.due - today).days if today is not None else None,

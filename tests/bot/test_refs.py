@@ -47,6 +47,24 @@ def test_labels() -> None:
     assert ref_label("art-11.6") == "第十一条第（六）项"
     assert ref_label("art-11.6", "en") == "Article 11(6)"
     assert ref_label("ind-14") == "附表指标14"
+    assert ref_label("ind-14", "en") == "Indicator 14"
+
+
+def test_short_labels_cite_the_article_alone() -> None:
+    """One helper names articles everywhere: the reminders and the pre-screen cite them short."""
+    assert ref_label("art-15.2", short=True) == "第十五条"
+    assert ref_label("art-15.2", "en", short=True) == "Art. 15"
+    assert ref_label("art-9", "en-GB", short=True) == "Art. 9"  # a Telegram language code
+
+
+def test_numerals_outside_the_articles_stay_digits() -> None:
+    assert [cn_numeral(n) for n in (0, 99, 100)] == ["0", "九十九", "100"]
+
+
+def test_the_words_come_from_the_strings() -> None:
+    from bot.render import label
+
+    assert label("ref.article", "en", num=11) + label("ref.item", "en", num=6) == "Article 11(6)"
 
 
 @pytest.mark.parametrize("ref", ["art-11", "art-11.6", "art-3.2", "ind-1", "ind-21"])

@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
+from bot.refs import cn_numeral, ref_label
 from bot.reminders.messages import (
-    article_label,
     render_deadlines_text,
     render_preview,
     render_reminder,
     render_units,
-    zh_number,
 )
 from bot.reminders.rules import Event, deadlines_for
 from bot.reminders.schedule import plan_all
@@ -25,7 +24,7 @@ NOW = at("2026-03-05 10:00")
 
 
 def test_article_numbers() -> None:
-    assert [zh_number(n) for n in (1, 10, 11, 14, 20, 21)] == [
+    assert [cn_numeral(n) for n in (1, 10, 11, 14, 20, 21)] == [
         "一",
         "十",
         "十一",
@@ -33,8 +32,8 @@ def test_article_numbers() -> None:
         "二十",
         "二十一",
     ]
-    assert article_label("art-16") == "第十六条"
-    assert article_label("art-13.2", "en") == "Art. 13"
+    assert ref_label("art-16", short=True) == "第十六条"
+    assert ref_label("art-13.2", "en", short=True) == "Art. 13"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
