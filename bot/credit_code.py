@@ -55,45 +55,22 @@ class CreditCodeError(ValueError):
         self.char = char
         self.expected = expected
         self.suggestion = suggestion
-        super().__init__(self._english())
+        super().__init__(f"not a unified social credit code: {self.what}")
 
-    def _english(self) -> str:
-        if self.reason == "empty":
-            return "the unified social credit code is empty"
-        if self.reason == "length":
-            return f"a unified social credit code has 18 characters, this one has {self.length}"
-        if self.reason == "character":
-            hint = f" (did you mean {self.suggestion}?)" if self.suggestion else ""
-            return (
-                f"character {self.position} ({self.char!r}) cannot appear in a unified social "
-                f"credit code; only digits and the letters A-H J-N P-R T-U W-Y are used{hint}"
-            )
-        if self.reason == "org_check":
-            return (
-                f"characters 9-17 are an organisation code (GB 11714) whose check digit (the "
-                f"17th character) should be {self.expected}, not {self.char}; a character was "
-                "probably mistyped"
-            )
-        return (
-            f"the check character (the 18th) should be {self.expected}, not {self.char}; "
-            "a character was probably mistyped"
-        )
+    @property
+    def what(self) -> str:
+        """The reason in a few words, for logs and tracebacks (never shown to users: they are
+        told by :func:`bot.reminders.messages.credit_code_problem`, in their language)."""
+        return _WHAT[self.reason].format(**vars(self))
 
-    def message(self, lang: str = "zh") -> str:
-        """The reason in the user's language (labels in ``templates/strings/remind.yaml``)."""
-        from bot.render import label
 
-        values: dict[str, object] = {}
-        if self.reason == "length":
-            values = {"length": self.length}
-        elif self.reason == "character":
-            values = {"position": self.position, "char": self.char}
-        elif self.reason in ("check", "org_check"):
-            values = {"char": self.char, "expected": self.expected}
-        text = label(f"remind.code.{self.reason}", lang, **values)  # type: ignore[arg-type]
-        if self.reason == "character" and self.suggestion:
-            text += label("remind.code.suggestion", lang, suggestion=self.suggestion)  # type: ignore[arg-type]
-        return text
+_WHAT = {
+    "empty": "the code is empty",
+    "length": "{length} characters, not 18",
+    "character": "character {position} ({char!r}) is not used by the standard",
+    "check": "the check character (the 18th) should be {expected}, not {char}",
+    "org_check": "the organisation code's check digit (the 17th) should be {expected}, not {char}",
+}
 
 
 def normalize(text: str) -> str:

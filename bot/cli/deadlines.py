@@ -52,6 +52,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.cli.common import CliError, print_json
     from bot.dates import DateInputError, Prefer, read_date
+    from bot.reminders.messages import calendar_note
     from bot.reminders.rules import NOTICE_EVENTS, UnknownEventError, deadlines_for, to_event
 
     try:
@@ -85,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
                 "deadlines": [item.to_json() for item in deadlines],
             }
         )
-        notes = dict.fromkeys(note for item in deadlines if (note := item.calendar_note(args.lang)))
+        notes = dict.fromkeys(
+            note for item in deadlines if (note := calendar_note(item, args.lang))
+        )
         if reading.year_assumed:
             from bot.reminders.messages import year_note
 

@@ -39,7 +39,7 @@ from bot import credit_code
 from bot.dates import DateInputError
 from bot.engine import Button, Context, ForgedButton, Outgoing, Step, keyboard
 from bot.reminders import rules
-from bot.reminders.messages import render_preview
+from bot.reminders.messages import explain, render_preview
 from bot.reminders.rules import Event, EventDateError
 from bot.reminders.schedule import plan_all
 from bot.reminders.store import EnrolmentError, ReminderStore, validate_unit_name
@@ -65,7 +65,7 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
     from bot.render import label
 
     if isinstance(error, EventDateError):
-        return error.message(lang)
+        return explain(error, lang)
     if error.reason == "unreadable":
         return label("remind.chat.date.unreadable", lang, text=text.strip()[:40])  # type: ignore[arg-type]
     return label(f"remind.chat.date.{error.reason}", lang, **error.values)  # type: ignore[arg-type]
@@ -166,7 +166,7 @@ class RemindDialog:
         try:
             name = validate_unit_name(text)
         except EnrolmentError as error:
-            return self._ask(ctx, {**state, "step": "name"}, error.message(ctx.lang))
+            return self._ask(ctx, {**state, "step": "name"}, explain(error, ctx.lang))
         return self._next(ctx, {**state, "name": name})
 
     def _take_code(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
@@ -175,7 +175,7 @@ class RemindDialog:
         try:
             code = credit_code.validate(text)
         except credit_code.CreditCodeError as error:
-            return self._ask(ctx, state, error.message(ctx.lang))
+            return self._ask(ctx, state, explain(error, ctx.lang))
         return self._next(ctx, {**state, "code": code, "code_done": True})
 
     def _take_typed_event(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
@@ -203,7 +203,7 @@ class RemindDialog:
         try:
             rules.check_event_date(event, day, today)
         except EventDateError as error:
-            return self._ask(ctx, state, error.message(ctx.lang))
+            return self._ask(ctx, state, explain(error, ctx.lang))
         if event in rules.NOTICE_EVENTS and day < today:
             reason = ctx.label(
                 "remind.chat.date.notice_past",
@@ -333,7 +333,7 @@ class RemindDialog:
                 enrolled_by=ctx.user_id,
             )
         except (EnrolmentError, credit_code.CreditCodeError, EventDateError) as error:
-            text = ctx.render("remind_failed.html.j2", error=error.message(ctx.lang))
+            text = ctx.render("remind_failed.html.j2", error=explain(error, ctx.lang))
             return Step([Outgoing(text, ctx.main_menu())], None)
         unit = store.get_unit(ctx.chat_id, unit_id)
         if unit is None:  # deleted between the two statements: nothing to show

@@ -37,6 +37,7 @@ def calendar_ics(
     from icalendar import Alarm, Calendar, Event
 
     from bot.refs import ref_label
+    from bot.reminders.messages import calendar_note
 
     stamp = (now or datetime.now(TZ)).astimezone(TZ)
     calendar = Calendar()
@@ -55,7 +56,7 @@ def calendar_ics(
         if item.holiday_adjusted:
             lines.append(label("remind.adjusted", lang, date=item.holiday_adjusted.isoformat()))
         lines.append(f"{ref_label(item.ref, lang, short=True)} ({item.ref}): {item.text}")
-        note = item.calendar_note(lang)
+        note = calendar_note(item, lang)
         if note:
             lines.append(note)
         event = Event()

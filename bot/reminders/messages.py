@@ -13,12 +13,66 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.credit_code import CreditCodeError
 from bot.dates import TZ
 from bot.refs import ref_label
-from bot.reminders.rules import Deadline, Event
+from bot.reminders import holidays
+from bot.reminders.rules import Deadline, Event, EventDateError
 from bot.reminders.schedule import Planned
-from bot.reminders.store import DueReminder, UnitView
+from bot.reminders.store import DueReminder, EnrolmentError, UnitView
 from bot.render import Lang, label, normalize_lang, render
+
+# -- domain findings in words: the rules give codes and values, these give the sentences ------
+
+
+def credit_code_problem(error: CreditCodeError, lang: str = "zh") -> str:
+    """Why a code is not a unified social credit code (``remind.code.*``)."""
+    language: Lang = normalize_lang(lang)
+    values: dict[str, object] = {}
+    if error.reason == "length":
+        values = {"length": error.length}
+    elif error.reason == "character":
+        values = {"position": error.position, "char": error.char}
+    elif error.reason in ("check", "org_check"):
+        values = {"char": error.char, "expected": error.expected}
+    text = label(f"remind.code.{error.reason}", language, **values)
+    if error.reason == "character" and error.suggestion:
+        text += label("remind.code.suggestion", language, suggestion=error.suggestion)
+    return text
+
+
+def event_date_problem(error: EventDateError, lang: str = "zh") -> str:
+    """Why a day cannot be the date of this event (it has not happened yet)."""
+    language: Lang = normalize_lang(lang)
+    return label(
+        "remind.error.future_event",
+        language,
+        event=label(f"remind.event.{error.event.value}", language),
+        date=error.day.isoformat(),
+        today=error.today.isoformat(),
+    )
+
+
+def explain(error: CreditCodeError | EventDateError | EnrolmentError, lang: str = "zh") -> str:
+    """A refused enrolment, credit code or event date, in the user's language."""
+    if isinstance(error, CreditCodeError):
+        return credit_code_problem(error, lang)
+    if isinstance(error, EventDateError):
+        return event_date_problem(error, lang)
+    return error.message(lang)
+
+
+def calendar_note(deadline: Deadline, lang: str = "zh") -> str | None:
+    """A sentence saying the official holiday schedule was not used, or ``None``."""
+    if deadline.official_calendar:
+        return None
+    year = deadline.uncovered_year or deadline.due.year
+    key = (
+        "remind.note.calendar_not_out"
+        if year > holidays.last_covered_year()
+        else "remind.note.calendar_not_covered"
+    )
+    return label(key, normalize_lang(lang), year=year)
 
 
 def when_label(offset_days: int | None, lang: Lang = "zh") -> str:
@@ -48,7 +102,7 @@ def deadline_view(item: Deadline, lang: Lang = "zh", today: date | None = None) 
         "ref": item.ref,
         "article": ref_label(item.ref, lang, short=True),
         "text": item.text,
-        "note": item.calendar_note(lang),
+        "note": calendar_note(item, lang),
         "days_left": (item.due - today).days if today is not None else None,
     }
 

@@ -144,18 +144,6 @@ class EventDateError(DateInputError):
             f"after today ({day.isoformat()} is later than {today.isoformat()})"
         )
 
-    def message(self, lang: str = "zh") -> str:
-        """The reason in the user's language."""
-        from bot.render import label
-
-        return label(
-            "remind.error.future_event",
-            lang,  # type: ignore[arg-type]
-            event=label(f"remind.event.{self.event.value}", lang),  # type: ignore[arg-type]
-            date=self.day.isoformat(),
-            today=self.today.isoformat(),
-        )
-
 
 class Deadline(BaseModel):
     """One computed deadline. ``due`` is the last day as counted (or, for ``sense == "from"``,
@@ -186,20 +174,6 @@ class Deadline(BaseModel):
             "ref": self.ref,
             "text": self.text,
         }
-
-    def calendar_note(self, lang: str = "zh") -> str | None:
-        """A sentence saying the official holiday schedule was not used, or ``None``."""
-        if self.official_calendar:
-            return None
-        from bot.render import label
-
-        year = self.uncovered_year or self.due.year
-        key = (
-            "remind.note.calendar_not_out"
-            if year > holidays.last_covered_year()
-            else "remind.note.calendar_not_covered"
-        )
-        return label(key, lang, year=year)  # type: ignore[arg-type]
 
 
 def to_event(value: Event | str) -> Event:

@@ -15,6 +15,7 @@ from bot.credit_code import (
     org_check_character,
     validate,
 )
+from bot.reminders.messages import credit_code_problem
 
 VALID = ["91350100M000100Y43", "91110000600037341L", "91440300708461136T"]
 
@@ -53,7 +54,9 @@ def test_wrong_length_is_explained() -> None:
     with pytest.raises(CreditCodeError) as caught:
         validate("91350100M000100Y4")
     assert (caught.value.reason, caught.value.length) == ("length", 17)
-    assert "17" in caught.value.message("zh") and "18" in caught.value.message("en")
+    assert "17" in credit_code_problem(caught.value, "zh") and "18" in credit_code_problem(
+        caught.value, "en"
+    )
 
 
 def test_empty_is_explained() -> None:
@@ -68,8 +71,11 @@ def test_bad_character_position_and_suggestion() -> None:
     error = caught.value
     assert (error.reason, error.position, error.char) == ("character", 11, "O")
     assert error.suggestion == "0"
-    assert "11" in str(error) and "did you mean 0" in str(error)
-    assert "第 11 位" in error.message("zh") and "“0”" in error.message("zh")
+    assert str(error) == "not a unified social credit code: " + error.what
+    assert "Did you mean “0”" in credit_code_problem(error, "en")
+    assert "第 11 位" in credit_code_problem(error, "zh") and "“0”" in credit_code_problem(
+        error, "zh"
+    )
     with pytest.raises(CreditCodeError) as caught:
         validate("91350100M000100Y4#")
     assert (caught.value.position, caught.value.suggestion) == (18, None)
@@ -81,7 +87,7 @@ def test_wrong_check_character_names_the_right_one() -> None:
     error = caught.value
     assert (error.reason, error.char, error.expected) == ("check", "4", "3")
     assert "should be 3" in str(error)
-    assert "“3”" in error.message("zh") and "“3”" in error.message("en")
+    assert "“3”" in credit_code_problem(error, "zh") and "“3”" in credit_code_problem(error, "en")
 
 
 def test_organisation_code_check_digit_is_checked_too() -> None:
@@ -92,9 +98,11 @@ def test_organisation_code_check_digit_is_checked_too() -> None:
         validate(code)
     error = caught.value
     assert (error.reason, error.char, error.expected) == ("org_check", "2", "5")
-    assert "GB 11714" in str(error)
-    assert "组织机构代码" in error.message("zh") and "“5”" in error.message("zh")
-    assert "organisation code" in error.message("en")
+    assert "GB 11714" in credit_code_problem(error, "en")
+    assert "组织机构代码" in credit_code_problem(error, "zh") and "“5”" in credit_code_problem(
+        error, "zh"
+    )
+    assert "organisation code" in credit_code_problem(error, "en")
     assert not credit_code.is_valid(code)
     fixed = code[:16] + "5"
     assert validate(fixed + check_character(fixed)) == fixed + check_character(fixed)

@@ -10,6 +10,7 @@ import yaml
 
 from bot.dates import DateInputError
 from bot.reminders import rules
+from bot.reminders.messages import calendar_note, event_date_problem
 from bot.reminders.rules import (
     KINDS,
     Event,
@@ -187,7 +188,7 @@ def test_holiday_adjustment_follows_the_official_calendar(day: date, adjusted: d
     item = only("review_notice", day)
     assert item.holiday_adjusted == adjusted
     assert item.official_calendar is True
-    assert item.calendar_note() is None
+    assert calendar_note(item) is None
 
 
 def test_thirty_days_ending_in_national_day_week() -> None:
@@ -202,10 +203,10 @@ def test_uncovered_year_falls_back_to_computed_holidays_and_says_so() -> None:
     assert saturday.holiday_adjusted == date(2028, 1, 4)
     assert saturday.official_calendar is False
     assert saturday.uncovered_year == 2028
-    assert "2028" in saturday.calendar_note("en")
-    assert "not out yet" in saturday.calendar_note("en")
-    assert "2028" in saturday.calendar_note("zh") and "调休" in saturday.calendar_note("zh")
-    assert "放假办法" in saturday.calendar_note("zh")
+    assert "2028" in calendar_note(saturday, "en")
+    assert "not out yet" in calendar_note(saturday, "en")
+    assert "2028" in calendar_note(saturday, "zh") and "调休" in calendar_note(saturday, "zh")
+    assert "放假办法" in calendar_note(saturday, "zh")
     # 2028-10-02 is a Monday inside 国庆 (1-3 Oct, 中秋 on the 3rd): made up on 4 and 5 Oct.
     monday = only("report_notice", date(2028, 10, 2))
     assert monday.holiday_adjusted == date(2028, 10, 6)
@@ -228,7 +229,7 @@ def test_unpublished_years_move_past_the_statutory_holidays(
 ) -> None:
     item = only(event, day)
     assert (item.due, item.holiday_adjusted) == (due, adjusted)
-    assert item.official_calendar is False and item.calendar_note() is not None
+    assert item.official_calendar is False and calendar_note(item) is not None
 
 
 def test_adjustment_running_into_an_uncovered_year(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,8 +270,8 @@ def test_past_events_cannot_be_in_the_future() -> None:
         with pytest.raises(EventDateError) as caught:
             check_event_date(event, date(2026, 3, 6), today)
         assert "2026-03-06" in str(caught.value)
-        assert "2026-03-06" in caught.value.message("zh")
-        assert "2026-03-05" in caught.value.message("en")
+        assert "2026-03-06" in event_date_problem(caught.value, "zh")
+        assert "2026-03-05" in event_date_problem(caught.value, "en")
 
 
 def test_notice_days_may_be_ahead() -> None:
