@@ -1,7 +1,8 @@
 """Pre-screen: can this unit apply for a Beijing (or national) green manufacturing list?
 
 A pure module: a :class:`Profile` of what is known goes in, a :class:`Result` comes out, every
-finding tied to an article (``art-N``). No transport, no I/O beyond the message strings.
+finding tied to an article (``art-N``) as a code with its values. No transport, no I/O, no words:
+:mod:`bot.prescreen_text` says the findings in the user's language.
 
 How the measures are read here (the points they leave open are decided and written down):
 
@@ -62,8 +63,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from bot import dates
-from bot.refs import ref_label
-from bot.render import Lang, label
 
 UnitType = Literal["factory", "supply_chain", "park"]
 Target = Literal["municipal", "national"]
@@ -285,30 +284,9 @@ class Reason:
     values: dict[str, Any] = field(default_factory=dict)
     quote: str | None = None  # the quote key when it depends on more than the code
 
-    def text(self, lang: Lang = "zh") -> str:
-        """The point in plain words, then a brief verbatim quote of the article."""
-        values = {key: _show(value, lang) for key, value in self.values.items()}
-        point = label(f"prescreen.reason.{self.code}", lang, **values)
-        article = ref_label(self.ref, lang, short=True)
-        quote = label(f"prescreen.quote.{self.quote_key}")
-        return label("prescreen.cite", lang, point=point, article=article, quote=quote)
-
     @property
     def quote_key(self) -> str:
         return self.quote or QUOTE_OF.get(self.code, self.code)
-
-    def as_dict(self, lang: Lang = "zh") -> dict[str, str]:
-        return {"ref": self.ref, "code": self.code, "text": self.text(lang)}
-
-
-def _show(value: Any, lang: Lang) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.startswith("@"):  # a label reference
-        return label(value[1:], lang)
-    return value
 
 
 # Several codes quote the same words of an article.
@@ -603,39 +581,6 @@ class Result:
     def codes(self) -> list[str]:
         return [reason.code for reason in self.reasons]
 
-    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
-        """The CLI contract: verdict, reasons (ref, code, text), missing, earliest_reapply."""
-        return {
-            "verdict": self.verdict,
-            "reasons": [reason.as_dict(lang) for reason in self.reasons],
-            "missing": list(self.missing),
-            "earliest_reapply": (
-                self.earliest_reapply.isoformat() if self.earliest_reapply else None
-            ),
-        }
-
-    def next_steps(self, lang: Lang = "zh") -> list[str]:
-        """Advice: what to do about each finding, and how to find out each unknown."""
-        keys = [
-            # one piece of advice covers all seven Art. 11 exclusions
-            "prescreen.advice.art11"
-            if reason.kind == "fail" and reason.ref == "art-11"
-            else f"prescreen.advice.{reason.code}"
-            for reason in self.reasons
-        ]
-        keys.append(f"prescreen.advice.verdict.{_verdict_key(self)}")
-        keys += [f"prescreen.howto.{name}" for name in self.missing]
-        day = self.earliest_reapply.isoformat() if self.earliest_reapply else ""
-        texts: list[str] = []
-        for key in keys:
-            try:
-                text = label(key, lang, date=day)
-            except KeyError:  # no advice for this finding
-                continue
-            if text not in texts:
-                texts.append(text)
-        return texts
-
 
 def evaluate(profile: Profile, today: date | None = None) -> Result:
     """The pre-screen verdict for ``profile`` on ``today`` (else profile.today, else today)."""
@@ -693,42 +638,6 @@ def date_problem(profile: Profile, today: date) -> str | None:
     if revoked is not None and revoked > today:
         return f"revocation.date: {revoked.isoformat()} is after the check date {today.isoformat()}"
     return None
-
-
-def _verdict_key(result: Result) -> str:
-    """``conditional`` reads "an in-principle requirement is not met"; when the only condition
-    is the open Art. 11(3)/Art. 15 question, it says that instead."""
-    conditions = [r.code for r in result.reasons if r.kind == "condition"]
-    if result.verdict == "conditional" and conditions == ["art11_art15_overlap"]:
-        return "conditional_open"
-    return result.verdict
-
-
-def report_context(result: Result, lang: Lang = "zh") -> dict[str, Any]:
-    """What ``prescreen_result.*.j2`` needs to show a result to a person."""
-    return {
-        "verdict": result.verdict,
-        "verdict_label": label(f"prescreen.verdict.{_verdict_key(result)}", lang),
-        # an unchosen target is judged as municipal, and the report says so
-        "target_label": label(
-            f"prescreen.target.{result.target}"
-            if result.target_given
-            else f"prescreen.target.{result.target}_assumed",
-            lang,
-        ),
-        "today": result.today.isoformat(),
-        "reasons": [reason.as_dict(lang) for reason in result.reasons],
-        "missing": [
-            {"field": name, "question": label(f"prescreen.q.{name}", lang)}
-            for name in result.missing
-        ],
-        "earliest_reapply": (
-            result.earliest_reapply.isoformat() if result.earliest_reapply else None
-        ),
-        "steps": result.next_steps(lang),
-        # the Art. 15 date is not the whole answer while Art. 11(3) is open
-        "open_question": result.open_question,
-    }
 
 
 def missing_fields(profile: Profile, today: date | None = None) -> list[str]:

@@ -82,10 +82,13 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(problem)
     result = prescreen.evaluate(profile, today)
     if args.json:
-        print_json(result.to_json(args.lang))
+        from bot.prescreen_text import result_json
+
+        print_json(result_json(result, args.lang))
     else:
+        from bot.prescreen_text import report_context
         from bot.render import render
 
-        context = prescreen.report_context(result, args.lang)
+        context = report_context(result, args.lang)
         print(render("prescreen_result.txt.j2", args.lang, **context))
     return 0

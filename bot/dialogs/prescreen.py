@@ -61,9 +61,9 @@ from bot.prescreen import (
     Question,
     Result,
     evaluate,
-    report_context,
     with_answer,
 )
+from bot.prescreen_text import report_context
 from bot.render import Lang, label
 from bot.textnorm import fold
 

@@ -64,7 +64,8 @@ def clean_unit(name: str | None) -> tuple[str, bool]:
 
 
 def _prescreen(profile: Profile, day: date, lang: Lang) -> Prescreen:
-    from bot.prescreen import evaluate, report_context
+    from bot.prescreen import evaluate
+    from bot.prescreen_text import report_context
 
     result = evaluate(profile, day)
     context = report_context(result, lang)
@@ -93,7 +94,9 @@ def _score(answers: ScoreInput, lang: Lang) -> Score:
 def _steps(
     prescreen: Prescreen | None, scored: Score | None, lang: Lang, in_chat: bool
 ) -> list[str]:
-    steps = list(prescreen.result.next_steps(lang)) if prescreen else []
+    from bot.prescreen_text import next_steps
+
+    steps = next_steps(prescreen.result, lang) if prescreen else []
     if in_chat:  # the advice names the CLI command; in chat the quick score is /score
         steps = [step.replace("greenbot score", "/score") for step in steps]
     if scored is not None:

@@ -10,7 +10,8 @@ import time_machine
 from pydantic import ValidationError
 
 from bot.dates import TZ
-from bot.prescreen import EXCLUSIONS, Profile, evaluate, report_context
+from bot.prescreen import EXCLUSIONS, Profile, evaluate
+from bot.prescreen_text import reason_text, report_context, result_json
 
 TODAY = date(2026, 11, 24)
 NO_EXCLUSIONS = {name: False for name in EXCLUSIONS}
@@ -787,21 +788,21 @@ def test_art15_ban_boundaries(revoked: date, today: date, verdict: str, earliest
     assert result.earliest_reapply == earliest
     code = "art15_reapply_ban" if verdict == "not_eligible" else "art15_ban_over"
     assert code in result.codes
-    assert result.to_json()["earliest_reapply"] == earliest.isoformat()
+    assert result_json(result)["earliest_reapply"] == earliest.isoformat()
 
 
 @pytest.mark.parametrize("reason", ["major_change", "other"])
 def test_no_reapply_date_without_a_failed_review(reason: str) -> None:
     result = evaluate(make("factory", revocation={"date": date(2026, 11, 1), "reason": reason}))
     assert result.earliest_reapply is None
-    assert result.to_json()["earliest_reapply"] is None
+    assert result_json(result)["earliest_reapply"] is None
 
 
 def test_ban_is_reported_even_when_other_fields_are_unknown() -> None:
     profile = Profile(today=TODAY, revocation={"date": date(2025, 6, 1), "reason": "failed_review"})
     result = evaluate(profile)
     assert result.verdict == "not_eligible"
-    assert result.to_json()["earliest_reapply"] == "2027-06-02"
+    assert result_json(result)["earliest_reapply"] == "2027-06-02"
 
 
 # -- the date of the check -----------------------------------------------------------------------
@@ -909,7 +910,7 @@ def test_revocation_within_three_years_is_an_open_question(reason: str) -> None:
     refs = {r.ref for r in result.reasons}
     assert {"art-11", "art-15"} <= refs  # both articles cited
     for lang in ("zh", "en"):
-        texts = " ".join(r.text(lang) for r in result.reasons)  # type: ignore[arg-type]
+        texts = " ".join(reason_text(r, lang) for r in result.reasons)  # type: ignore[arg-type]
         context = report_context(result, lang)  # type: ignore[arg-type]
         steps = " ".join(context["steps"])
         if lang == "zh":

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.prescreen import EXCLUSIONS, Profile, Reason, Result, evaluate, report_context
+from bot.prescreen import EXCLUSIONS, Profile, Reason, Result, evaluate
+from bot.prescreen_text import next_steps, reason_text, report_context
 from bot.render import render
 from tests.bot.test_prescreen import BAN_CASES, BASES, CASES, make
 
@@ -90,8 +91,8 @@ def test_every_label_has_both_languages_where_people_read_it() -> None:
 @pytest.mark.parametrize("reason", REASONS, ids=lambda r: f"{r.code}/{r.quote_key}")
 def test_reason_text_says_the_point_and_quotes_the_article(reason: Reason) -> None:
     quote = _strings()[f"prescreen.quote.{reason.quote_key}"]["zh"]
-    zh = reason.text("zh")
-    en = reason.text("en")
+    zh = reason_text(reason, "zh")
+    en = reason_text(reason, "en")
     assert f"第{NUMERALS[reason.ref]}条：“{quote}”" in zh
     assert f"Art. {reason.ref.removeprefix('art-')}: “{quote}”" in en
     assert not re.search(r"[{}]", zh + en), "a placeholder was left unfilled"
@@ -116,7 +117,7 @@ def test_art11_items_are_quoted_with_their_marker() -> None:
     markers = "一二三四五六七"
     for number, name in enumerate(EXCLUSIONS, start=1):
         result = evaluate(make("factory", **{f"exclusions__{name}": True}))
-        assert f"（{markers[number - 1]}）" in result.reasons[0].text("zh")
+        assert f"（{markers[number - 1]}）" in reason_text(result.reasons[0], "zh")
 
 
 # -- advice --------------------------------------------------------------------------------------
@@ -144,13 +145,13 @@ def test_next_steps(changes: dict[str, Any], expected: str) -> None:
     from tests.bot.test_prescreen import DROP
 
     changes = {key: DROP if value == "__drop__" else value for key, value in changes.items()}
-    steps = evaluate(make("factory", **changes)).next_steps("zh")
+    steps = next_steps(evaluate(make("factory", **changes)), "zh")
     assert any(expected in step for step in steps), steps
     assert len(steps) == len(set(steps))
 
 
 def test_next_steps_in_english() -> None:
-    steps = evaluate(make("factory", exclusions={})).next_steps("en")
+    steps = next_steps(evaluate(make("factory", exclusions={})), "en")
     assert any("Credit China" in step for step in steps)
     assert not any(re.search(r"[\u4e00-\u9fff]{6}", step) for step in steps)
 
