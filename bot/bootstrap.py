@@ -79,10 +79,13 @@ def reminder_jobs(services: Services) -> list[Job]:
 def warm_up(engine: Engine) -> None:
     """Compile the common templates now, so the first user to write after a start does not
     wait for them (the Q&A index is already built with the services)."""
+    from bot import identity
+
+    chat = identity.make("system", "warm-up")  # no real chat: leave nothing of it behind
     for code in ("zh", "en"):
-        engine.handle(Incoming(0, 0, text="第十一条", lang_code=code))
-        engine.handle(Incoming(0, 0, text="/start", lang_code=code))
-    engine.forget(0)  # chat 0 is not a real chat: leave nothing of it behind
+        engine.handle(Incoming(chat, 0, text="第十一条", lang_code=code))
+        engine.handle(Incoming(chat, 0, text="/start", lang_code=code))
+    engine.forget(chat)
 
 
 def import_transport(settings: Settings) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.identity import ChatId
     from bot.transports.common import PortSender
 
 
@@ -63,10 +64,12 @@ class ClosingSender:
         self.sender = sender
         self.close = close
 
-    async def send_text(self, chat_id: int, html: str) -> None:
+    async def send_text(self, chat_id: ChatId, html: str) -> None:
         await self.sender.send_text(chat_id, html)
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+    async def send_document(
+        self, chat_id: ChatId, filename: str, data: bytes, caption: str
+    ) -> None:
         await self.sender.send_document(chat_id, filename, data, caption)
 
 

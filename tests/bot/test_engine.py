@@ -67,10 +67,11 @@ def test_a_failing_handler_becomes_an_apology(
 ) -> None:
     from bot.handlers import ask
 
-    def boom(*args: object) -> None:
-        raise RuntimeError("boom")
+    class Broken:
+        def ask(self, *args: object) -> None:
+            raise RuntimeError("boom")
 
-    monkeypatch.setattr(ask, "default_index", boom)
+    monkeypatch.setattr(engine.services, "qa", Broken())
     ask._answer.cache_clear()
     assert "出了问题" in say(engine, "第十一条").messages[0].text
     ask._answer.cache_clear()  # nothing of the failure stays behind
