@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogs.asides import is_measures_question
+from bot.dialogs.asides import measures_answer
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
 from bot.dialogs.score import ScoreDialog
@@ -89,4 +89,4 @@ def build_engine(db_path: str, admins: frozenset[int] = frozenset()) -> Engine:
     services.extras["reminders"] = ReminderStore(db)
     # Set after an enrolment plans a reminder for "now", so the loop sends it at once.
     services.extras["reminders_wake"] = asyncio.Event()
-    return Engine(services, routers(), dialogs(), flow_question=is_measures_question)
+    return Engine(services, routers(), dialogs(), flow_question=measures_answer)

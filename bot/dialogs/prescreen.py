@@ -243,22 +243,17 @@ class PrescreenDialog:
         return self._next(ctx, _fresh(parse_args(args, self.today())), intro=True)
 
     def waiting(self, state: dict[str, Any]) -> bool:
-        return _valid(state) and state.get("q") is not None
+        # A damaged state waits too: the next text or tap starts again from the first question.
+        return not _valid(state) or state.get("q") is not None
 
     def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
+        if not _valid(state):
+            return self._restart(ctx, state)
         return self._next(ctx, state)
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         if not _valid(state):
             return self._restart(ctx, state)
-        if state["q"] is None:  # the result is on screen: a new question for the Q&A
-            handler = ctx.engine.text_handler
-            messages = (
-                handler(ctx, text)
-                if handler is not None
-                else [ctx.message("unknown_command.html.j2")]
-            )
-            return Step(messages, None)
         question = QUESTIONS[state["q"]]
         value = read_answer(question, text, self.today())
         if isinstance(value, Problem):

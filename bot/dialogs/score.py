@@ -117,8 +117,6 @@ class ScoreDialog:
         return Step([self._question(ctx, state)], state)
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
-        if state.get("result"):
-            return self._to_questions(ctx, text)
         state = self._clean(state)
         indicator = indicators()[state["at"]]
         folded = fold(text)
@@ -402,13 +400,6 @@ class ScoreDialog:
         if payload != "ps" or PRESCREEN not in ctx.engine.dialogs or grade not in (1, 2, 3, 4):
             raise ForgedButton(payload)
         return ctx.engine.switch_dialog(ctx, PRESCREEN, f"grade={grade}")
-
-    def _to_questions(self, ctx: Context, text: str) -> Step:
-        """Text after the result is a question for the Q&A: the flow ends."""
-        handler = ctx.engine.text_handler
-        if handler is None:
-            return Step([Outgoing(ctx.render("unknown_command.html.j2"), ctx.main_menu())], None)
-        return Step(handler(ctx, text), None)
 
     # -- state --------------------------------------------------------------------------------
 
