@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogs.asides import measures_answer
+from bot.dialogs.forget import ForgetDialog
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
-from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, report, start
+from bot.handlers import admin, article, ask, cancel, lang, reminders, report, start
 from bot.reminders.store import ReminderStore
 from bot.storage import open_database
 
@@ -26,7 +27,6 @@ def routers() -> list[Router]:
         article.router,
         lang.router,
         cancel.router,
-        forget.router,
         admin.router,
         reminders.router,
         report.router,
@@ -40,7 +40,7 @@ def dialogs() -> list[Dialog]:
         PrescreenDialog(),
         ScoreDialog(),
         RemindDialog(),
-        forget.ForgetDialog(),
+        ForgetDialog(),
         report.ReportDialog(),
     ]
 
