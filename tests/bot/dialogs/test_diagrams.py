@@ -39,3 +39,10 @@ def test_the_forget_diagram() -> None:
         "    confirm --> [*] : 确认删除",
         "    confirm --> [*] : 取消",
     ]
+
+
+def test_the_remind_diagram_draws_the_edit_menu() -> None:
+    remind = next(flow for flow in FLOWS if flow.name == "remind")
+    drawn = mermaid(remind)
+    assert "    preview --> [*] : ✅ 确认登记" in drawn
+    assert "    edit --> event : 事件" in drawn and "    code --> event : typed answer" in drawn
