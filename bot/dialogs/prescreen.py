@@ -375,14 +375,15 @@ class PrescreenDialog:
         for item in context["missing"]:
             item["howto"] = _howto(item["field"], lang)
             howtos[item["field"]] = _label_or_none(f"prescreen.howto.{item['field']}", lang)
-        steps = [step for step in context["steps"] if step not in howtos.values()]
+        # In chat the quick score is a command of its own, when there is one.
+        chat_score = "/score" if SCORE_DIALOG in ctx.engine.dialogs else "greenbot score"
+        advice = result.next_steps(lang, score=chat_score)
+        steps = [step for step in advice if step not in howtos.values()]
         # The advice on the verdict as a whole first: it speaks of the points that follow.
         overall = _label_or_none(f"prescreen.advice.verdict.{result.verdict}", lang)
         if overall in steps:
             steps.remove(overall)
             steps.insert(0, overall)
-        if SCORE_DIALOG in ctx.engine.dialogs:  # in chat the quick score is a command
-            steps = [step.replace("greenbot score", "/score") for step in steps]
         score = "grade" in result.missing and SCORE_DIALOG in ctx.engine.dialogs
         context["steps"] = steps
         refs = sorted(
