@@ -10,6 +10,7 @@ from bot.dialogs.asides import measures_answer
 from bot.dialogs.forget import ForgetDialog
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
+from bot.dialogs.report import ReportDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
 from bot.handlers import admin, article, ask, cancel, lang, reminders, report, start
@@ -41,7 +42,7 @@ def dialogs() -> list[Dialog]:
         ScoreDialog(),
         RemindDialog(),
         ForgetDialog(),
-        report.ReportDialog(),
+        ReportDialog(),
     ]
 
 

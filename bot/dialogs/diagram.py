@@ -36,7 +36,9 @@ def mermaid(flow: Flow[Any]) -> str:
     for step in flow.steps:
         if step.typed is not None:
             lines.append(f"    {step.name} --> {step.name} : typed, refused (the reason)")
-            if _after(flow, step) != step.name:
+            if step.typed.end is not None:
+                lines.append(f"    {step.name} --> [*] : typed answer")
+            elif _after(flow, step) != step.name:
                 lines.append(f"    {step.name} --> {_after(flow, step)} : typed answer")
         for row in step.buttons:
             for choice in row:

@@ -91,6 +91,7 @@ class Choice(Generic[S]):
 
     payload: str
     label: str | Callable[[Lang], str]  # a label key, or the caption in a language
+    label_values: Callable[[S], dict[str, Any]] | None = None  # the values the label shows
     sets: Mapping[str, Any] = field(default_factory=dict)
     then: Callable[[Context, S], S | Reask] | None = None
     end: Callable[[Context, S], Done] | None = None
@@ -102,12 +103,14 @@ class Choice(Generic[S]):
 @dataclass(frozen=True)
 class Typed(Generic[S]):
     """A typed answer: ``parse`` returns the value, stored in the field ``into`` (with
-    ``sets``), or a :class:`Reask`; ``then`` (optional) makes the new state of the value."""
+    ``sets``), or a :class:`Reask`; ``then`` (optional) makes the new state of the value, or
+    ``end`` ends the flow with it."""
 
     parse: Callable[[Context, S, str], Any]
     into: str | None = None
     sets: Mapping[str, Any] = field(default_factory=dict)
     then: Callable[[Context, S, Any], S | Reask] | None = None
+    end: Callable[[Context, S, Any], Done] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,10 +221,7 @@ class Flow(Generic[S]):
         rows = [
             [
                 ctx.button(
-                    choice.label if isinstance(choice.label, str) else choice.label(ctx.lang),
-                    choice.payload,
-                    text=not isinstance(choice.label, str),
-                    word=choice.word,
+                    _caption(ctx, choice, state), choice.payload, text=True, word=choice.word
                 )
                 for choice in row
                 if choice.when(state)
@@ -239,8 +239,11 @@ class Flow(Generic[S]):
         value = typed.parse(ctx, state, text)
         if isinstance(value, Reask):
             return self.ask(ctx, state, value.reason)
-        if typed.then is not None:
-            outcome: S | Reask | Done = typed.then(ctx, state, value)
+        outcome: S | Reask | Done
+        if typed.end is not None:
+            outcome = typed.end(ctx, state, value)
+        elif typed.then is not None:
+            outcome = typed.then(ctx, state, value)
         else:
             changes = dict(typed.sets)
             if typed.into is not None:
@@ -270,6 +273,13 @@ class Flow(Generic[S]):
             ctx.render("flow_restarted.html.j2", flow=ctx.label(f"flow.name.{self.name}"))
         )
         return Step([notice, *again.messages], again.state, again.cancelled)
+
+
+def _caption(ctx: Context, choice: Choice[S], state: S) -> str:
+    if not isinstance(choice.label, str):
+        return choice.label(ctx.lang)
+    values = choice.label_values(state) if choice.label_values is not None else {}
+    return ctx.label(choice.label, **values)
 
 
 class ResumableFlow(Flow[S]):
