@@ -45,4 +45,5 @@ def test_the_remind_diagram_draws_the_edit_menu() -> None:
     remind = next(flow for flow in FLOWS if flow.name == "remind")
     drawn = mermaid(remind)
     assert "    preview --> [*] : ✅ 确认登记" in drawn
-    assert "    edit --> event : 事件" in drawn and "    code --> event : typed answer" in drawn
+    assert "    edit --> event : 事件" in drawn and "    edit --> preview : ↩️ 返回确认" in drawn
+    assert "    date --> date : typed, refused (the reason)" in drawn
