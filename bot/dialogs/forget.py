@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.dialogs.flow import Ask, Choice, Done, Flow, FlowState
 from bot.engine import Context, Outgoing
+from bot.identity import is_group
 
 
 class ForgetState(FlowState):
@@ -70,4 +71,4 @@ class ForgetDialog(Flow[ForgetState]):
 
 def _may_forget(ctx: Context) -> bool:
     """Anyone in a private chat; in a group (Telegram's negative ids) an administrator only."""
-    return ctx.chat_id >= 0 or ctx.is_admin
+    return not is_group(ctx.chat_id) or ctx.is_admin

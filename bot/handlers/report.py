@@ -23,6 +23,7 @@ from bot.engine import (
     Services,
     keyboard,
 )
+from bot.identity import ChatId
 from bot.report.store import ReportInputStore, SavedInputs
 
 if TYPE_CHECKING:
@@ -149,6 +150,6 @@ def breakdown(ctx: Context) -> Messages:
 
 
 @router.on_forget
-def forget(services: Services, chat_id: int) -> None:
+def forget(services: Services, chat_id: ChatId) -> None:
     """/forget: the saved answers and unit name go."""
     store_of(services).forget(chat_id)
