@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.bootstrap import build_services
-from bot.dialogs.asides import is_measures_question
+from bot.dialogs.asides import measures_answer
+from bot.dialogs.forget import ForgetDialog
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
+from bot.dialogs.report import ReportDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router
-from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, report, start
+from bot.handlers import admin, article, ask, cancel, lang, reminders, report, start
 
 if TYPE_CHECKING:
     from bot.reminders.clock import Clock
@@ -24,7 +26,6 @@ def routers() -> list[Router]:
         article.router,
         lang.router,
         cancel.router,
-        forget.router,
         admin.router,
         reminders.router,
         report.router,
@@ -38,8 +39,8 @@ def dialogs() -> list[Dialog]:
         PrescreenDialog(),
         ScoreDialog(),
         RemindDialog(),
-        forget.ForgetDialog(),
-        report.ReportDialog(),
+        ForgetDialog(),
+        ReportDialog(),
     ]
 
 
@@ -53,4 +54,4 @@ def build_engine(
     """An engine over the SQLite file at ``db_path`` (``:memory:`` in tests), its services
     built by :func:`bot.bootstrap.build_services`."""
     services = build_services(db_path, admins, clock=clock, delivers_reminders=delivers_reminders)
-    return Engine(services, routers(), dialogs(), flow_question=is_measures_question)
+    return Engine(services, routers(), dialogs(), flow_question=measures_answer)

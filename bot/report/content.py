@@ -96,9 +96,9 @@ def _steps(
 ) -> list[str]:
     from bot.prescreen_text import next_steps
 
-    steps = next_steps(prescreen.result, lang) if prescreen else []
-    if in_chat:  # the advice names the CLI command; in chat the quick score is /score
-        steps = [step.replace("greenbot score", "/score") for step in steps]
+    # The advice names how to reach the quick score: a command in chat, the CLI elsewhere.
+    score = "/score" if in_chat else "greenbot score"
+    steps = next_steps(prescreen.result, lang, score=score) if prescreen else []
     if scored is not None:
         steps += [
             label("report.gain", lang, step=gain["step"], number=gain["number"])
