@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.knowledge import KNOWLEDGE_DIR, Article, Indicator, Item, KnowledgeBase, default
 from bot.qa_features import Features
+from bot.qa_learned import OUT, NaiveBayes, knowledge_samples, question_files, question_samples
 from bot.qa_terms import EN_WORD, SUB_MAX, NearPlan, bigrams, en_key, stem
 from bot.textnorm import cjk_runs, has_cjk, normalize
 
@@ -118,6 +119,8 @@ class IndexBuilder:
         self._build_quotes()
         self._build_pinyin()
         self._build_typos()
+        samples = [*knowledge_samples(kb), *question_samples(question_files())]
+        self.learned = NaiveBayes(samples, [*self.docs, OUT])
 
     def _doc(
         self, ref: str, entry: Article | Item | Indicator, weight: float, register: bool = True

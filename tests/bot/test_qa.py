@@ -10,7 +10,7 @@ import yaml
 from bot.answer import answer_text
 from bot.qa import MAX_HITS, QuestionError, check_question, default_index
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "knowledge" / "questions"
 
 
 def _questions(name: str) -> list[dict]:  # type: ignore[type-arg]
