@@ -288,3 +288,27 @@ def test_in_scope_questions_in_other_laws_words_are_not_refused(question: str, f
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question", ["市里的数字化转型升级基金如何申报", "碳足迹认证需要提交什么材料"]
+)
+def test_any_fund_s_call_or_any_certificate_s_papers_are_refused(question: str) -> None:
+    """Another fund or certificate, whatever its name: its own procedure is not ours."""
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "note"),
+    [
+        ("申报的资料都有哪些，给个清单", "art-8", "材料清单"),
+        ("做评价的第三方机构需要什么资质", "art-18", "资质"),
+    ],
+)
+def test_papers_and_assessors_qualifications_are_said_to_be_left_open(
+    question: str, first: str, note: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.hits[0].ref == first
+    assert result.notes and note in result.notes[0]
