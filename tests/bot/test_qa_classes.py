@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.qa import default_index
+from bot.textnorm import normalize
 
 
 @pytest.mark.parametrize(
@@ -312,3 +313,20 @@ def test_papers_and_assessors_qualifications_are_said_to_be_left_open(
     result = default_index().ask(question)
     assert result.hits[0].ref == first
     assert result.notes and note in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("我们去年被评为市级绿色工厂，今年出了安全事故会怎样", True),
+        ("已经入选绿色工厂了，但最近停产了一年多，会被撤吗", True),
+        ("刚拿到称号，下个月要搬厂，要做什么", True),
+        ("能评上绿色工厂吗，我们去年出过事故", False),
+        ("想拿到绿色工厂称号要什么条件", False),
+    ],
+)
+def test_a_title_told_as_won_places_the_asker_on_the_list(question: str, listed: bool) -> None:
+    """Whatever the verb (入选, 被评为, 拿到), a title told as won is the listed frame; one
+    asked for is not."""
+    frames = default_index().features.frames_in(normalize(question))
+    assert ("listed" in {frame.name for frame in frames}) is listed
