@@ -28,14 +28,15 @@ from bot.qa_terms import EN_STOP, EN_WORD, stem
 from bot.textnorm import cjk_runs, normalize
 
 QUESTIONS_DIR = KNOWLEDGE_DIR / "questions"
-_ALPHA = 0.1  # additive smoothing: small, since most n-grams of a question are in no class
+# The weight of a class's own n-gram counts against the whole training text's (see NaiveBayes).
+_LAMBDA = 0.3
 # The class of the sets' out-of-scope questions (another scheme's procedure, a tax, a hotpot
 # place): what the measures do not cover has a vocabulary of its own too.
 OUT = "out"
 # Naive Bayes counts every n-gram as independent evidence, so its posterior is far too sure
 # (0.97 for the wrong indicator of two alike); its log-likelihoods are divided by this before
-# they are turned into probabilities. Chosen with the blend's weight by leaving each question
-# set out of training in turn, and on set D before it was trained on.
+# they are turned into probabilities. Chosen with λ and the blend's weight by leaving each
+# question set out of training in turn, and on set D before it was trained on.
 _TEMPERATURE = 3.0
 
 
@@ -88,8 +89,12 @@ def question_samples(paths: Iterable[Path]) -> Iterable[tuple[str, str]]:
 
 
 class NaiveBayes:
-    """Multinomial naive Bayes, stored sparsely: for each n-gram, what it adds to the
-    classes it was seen in; every other n-gram costs each class its smoothed share."""
+    """Multinomial naive Bayes with Jelinek-Mercer smoothing, stored sparsely.
+
+    p(g|c) = λ·n(g,c)/N(c) + (1 − λ)·p(g), where p(g) is the n-gram's share of all the
+    training text: an n-gram a class never saw costs every class alike, so a class with little
+    training text is not favoured for the words of a question nobody trained on (as additive
+    smoothing does). What is left per class is a gain for each n-gram it has seen."""
 
     def __init__(self, samples: Iterable[tuple[str, str]], refs: Iterable[str]) -> None:
         known = set(refs)
@@ -99,34 +104,36 @@ class NaiveBayes:
                 counts[ref].update(features(text))
         self.refs = tuple(sorted(counts))
         assert len(self.refs) < 256, "a class is stored in one byte"
-        vocabulary = len(set().union(*counts.values())) if counts else 1
-        # log p(g|c) = log(n + α) − log(N_c + αV) = log(1 + n/α) + log α − log(N_c + αV):
-        # the constant log α drops out of the posterior, the rest is a gain per n-gram seen
-        # and a cost per n-gram of the question.
-        self.cost = tuple(
-            math.log(sum(counts[r].values()) + _ALPHA * vocabulary) for r in self.refs
-        )
+        self.size = tuple(sum(counts[r].values()) for r in self.refs)
         # Each n-gram's classes and counts packed in bytes (class, count, class, count …):
         # one object per n-gram rather than a tuple per class keeps the cached index quick to
-        # load in a fresh process. A count is capped at 255; a gain grows with its log only.
+        # load in a fresh process. Counts are capped at 255, which no n-gram reaches in a class
+        # but the commonest characters.
         postings: dict[str, bytearray] = defaultdict(bytearray)
         for position, ref in enumerate(self.refs):
             for gram, n in counts[ref].items():
                 postings[gram] += bytes((position, min(n, 255)))
         self.postings = {gram: bytes(packed) for gram, packed in postings.items()}
-        self.gain = tuple(math.log(1 + n / _ALPHA) if n else 0.0 for n in range(256))
+        self.total = sum(sum(packed[1::2]) for packed in self.postings.values())
 
     def posterior(self, text: str) -> dict[str, float]:
         """Each class's probability for ``text`` (empty when it has no n-gram at all)."""
         grams = features(text)
         if not grams or not self.refs:
             return {}
-        logs = [-len(grams) * cost for cost in self.cost]
-        gain = self.gain
+        # log p(g|c) − log((1 − λ)·p(g)) = log(1 + λ/(1 − λ) · n(g,c) / (N(c)·p(g))): the
+        # second term is the same for every class and drops out of the posterior.
+        logs = [0.0] * len(self.refs)
+        odds = _LAMBDA / (1 - _LAMBDA)
+        size = self.size
         for gram in grams:
-            packed = self.postings.get(gram, b"")
+            packed = self.postings.get(gram)
+            if not packed:
+                continue
+            share = sum(packed[1::2]) / self.total
             for at in range(0, len(packed), 2):
-                logs[packed[at]] += gain[packed[at + 1]]
+                c = packed[at]
+                logs[c] += math.log(1 + odds * packed[at + 1] / (size[c] * share))
         top = max(logs)
         weights = [math.exp((value - top) / _TEMPERATURE) for value in logs]
         total = sum(weights)

@@ -68,7 +68,10 @@ class ScopeChecks(Matcher):
         nothing says it is another subject but too little says it is ours: the answer then
         offers candidates rather than refusing a question that may well be in scope."""
         if not scores:
-            return "maybe" if self._learned_ours(text) else "out"
+            # Nothing matched, but our subject is named (listed, 绿色) or the classifier is all
+            # but sure: candidates rather than a flat refusal.
+            ours = self._names_core(text) or self._learned_ours(text)
+            return "maybe" if ours else "out"
         matched = [*zh_found, *en_found]
         other_rules = _OTHER_RULES.search(text) or _NEIGHBOUR_RULES.search(text)
         if other_rules and not _OURS.search(text):
@@ -88,6 +91,10 @@ class ScopeChecks(Matcher):
                 return "in"
             _, rest_zh, rest_en = self._rank(rest)
             return "in" if self._strong(rest_zh, rest_en) >= _CLEARLY_OURS else "out"
+        if self._lone_english_word(zh_found, en_found) and self._learned_best(text) == OUT:
+            # One English word of ours, and the classifier likens the question to those the
+            # measures do not cover (a hotpot place "recommended"): refused.
+            return "out"
         if any(term not in self.weak for term in matched):
             return "in" if max(scores.values()) >= _MIN_SCORE else "maybe"
         if matched:
@@ -104,6 +111,14 @@ class ScopeChecks(Matcher):
         """The classifier is all but sure that a question of some substance is about one
         article or indicator."""
         return self._substance(text) and self._learned_says(text) not in (None, OUT)
+
+    @staticmethod
+    def _lone_english_word(zh_found: dict[str, Match], en_found: dict[str, float]) -> bool:
+        return not zh_found and len(en_found) == 1 and " " not in next(iter(en_found))
+
+    def _learned_best(self, text: str) -> str | None:
+        posterior = self.learned.posterior(text)
+        return max(posterior, key=posterior.__getitem__, default=None)
 
     def _learned_says(self, text: str) -> str | None:
         """The classifier's class for the question when it is all but sure of it."""

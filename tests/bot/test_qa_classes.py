@@ -330,3 +330,37 @@ def test_a_title_told_as_won_places_the_asker_on_the_list(question: str, listed:
     asked for is not."""
     frames = default_index().features.frames_in(normalize(question))
     assert ("listed" in {frame.name for frame in frames}) is listed
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can you recommend a cheap hotel near the airport?", "Can you recommend a good dentist?"],
+)
+def test_one_english_word_of_ours_in_a_foreign_question_is_refused(question: str) -> None:
+    """ "recommend" is a word of Art. 9, but a hotel recommended is not what it is about."""
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["绿色园区怎么评分，有评分细则吗", "What are the scoring criteria for a green supply chain?"],
+)
+def test_a_park_s_or_supply_chain_s_own_indicators_are_said_to_be_left_open(
+    question: str,
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.notes
+    assert "绿色工厂" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("How much money do we get once listed?", "art-20"),
+        ("Do we get money for being listed?", "art-20"),
+    ],
+)
+def test_money_asked_in_english_is_article_20_not_a_refusal(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first
