@@ -374,6 +374,10 @@ class RemindDialog:
             immediate=immediate and unit_id not in known,
             delivers=delivers_reminders(ctx),
         )
+        from bot.handlers.reminder_feeds import issue_text, offers_feeds
+
+        if offers_feeds(ctx):  # nothing is pushed here: the calendar subscription instead
+            text += "\n\n" + issue_text(ctx, unit)
         rows: list[list[Button]] = [
             [Button(ctx.label("remind.button.ics", kind=item["kind_label"]), f"r:ics:{item['id']}")]
             for item in deadlines

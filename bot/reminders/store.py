@@ -7,7 +7,10 @@ Tables
                    and deletes, only those.
 ``deadlines``      the deadlines computed for a unit (``rules.deadlines_for``).
 ``reminders``      one row per planned message. Times are UTC epoch seconds (REAL).
-``blocked_chats``  chats that blocked the bot (403); their reminders are ``inactive``.
+``blocked_chats``  chats that blocked the bot (403), or that nothing can reach (a web chat
+                   without a confirmed e-mail address); their reminders are ``inactive``.
+``calendar_feeds`` secret iCalendar subscription tokens, one per unit (:mod:`.feeds`).
+``email_targets``  a chat's e-mail address for reminders, with its confirmation (:mod:`.mail`).
 
 Reminder life cycle (``status``)
 --------------------------------
@@ -64,6 +67,27 @@ CREATE TABLE IF NOT EXISTS send_budget (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     next_at REAL NOT NULL
 )"""
+
+# Added after the first release: created whenever missing.
+_LATER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calendar_feeds (
+    token TEXT PRIMARY KEY,
+    chat_id TEXT NOT NULL,
+    unit_id INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);
+CREATE INDEX IF NOT EXISTS calendar_feeds_unit ON calendar_feeds (unit_id);
+CREATE TABLE IF NOT EXISTS email_targets (
+    chat_id TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    code_hash TEXT,
+    code_expires_at REAL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    confirmed_at REAL,
+    created_at REAL NOT NULL
+);
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
@@ -295,9 +319,14 @@ class ReminderStore:
                 self.db.execute("ALTER TABLE units ADD COLUMN enrolled_by INTEGER")
             if "send_budget" not in self.db.table_names():
                 self.db.execute(_BUDGET_SCHEMA)
+            if not {"calendar_feeds", "email_targets"} <= set(self.db.table_names()):
+                with self.db.atomic():
+                    for statement in _LATER_SCHEMA.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
             return
         with self.db.atomic():
-            for statement in _SCHEMA.split(";"):
+            for statement in (_SCHEMA + _LATER_SCHEMA).split(";"):
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute(_BUDGET_SCHEMA)
@@ -498,10 +527,14 @@ class ReminderStore:
             ).fetchone()
             if not owned:
                 return False
-            self.db.execute("DELETE FROM reminders WHERE unit_id = ?", [unit_id])
-            self.db.execute("DELETE FROM deadlines WHERE unit_id = ?", [unit_id])
-            self.db.execute("DELETE FROM units WHERE id = ?", [unit_id])
+            self._delete_unit_rows(unit_id)
         return True
+
+    def _delete_unit_rows(self, unit_id: int) -> None:
+        self.db.execute("DELETE FROM reminders WHERE unit_id = ?", [unit_id])
+        self.db.execute("DELETE FROM deadlines WHERE unit_id = ?", [unit_id])
+        self.db.execute("DELETE FROM calendar_feeds WHERE unit_id = ?", [unit_id])
+        self.db.execute("DELETE FROM units WHERE id = ?", [unit_id])
 
     def delete_deadline(self, chat_id: ChatId | int, deadline_id: int) -> bool:
         """Stop one deadline of the chat's (its reminders go too); the unit stays, or goes when
@@ -520,7 +553,7 @@ class ReminderStore:
                 "SELECT COUNT(*) FROM deadlines WHERE unit_id = ?", [row[0]]
             ).fetchone()[0]
             if not left:
-                self.db.execute("DELETE FROM units WHERE id = ?", [row[0]])
+                self._delete_unit_rows(row[0])
         return True
 
     def forget_chat(self, chat_id: ChatId | int) -> int:
@@ -534,6 +567,8 @@ class ReminderStore:
             self.db.execute("DELETE FROM deadlines WHERE chat_id = ?", [chat_id])
             self.db.execute("DELETE FROM units WHERE chat_id = ?", [chat_id])
             self.db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", [chat_id])
+            self.db.execute("DELETE FROM calendar_feeds WHERE chat_id = ?", [chat_id])
+            self.db.execute("DELETE FROM email_targets WHERE chat_id = ?", [chat_id])
         return int(count)
 
     # ------------------------------------------------------------------ delivery
