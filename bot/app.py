@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +12,22 @@ from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
-from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, report, start
+from bot.handlers import (
+    admin,
+    article,
+    ask,
+    cancel,
+    email_reminders,
+    forget,
+    lang,
+    reminders,
+    report,
+    start,
+)
 from bot.reminders.store import ReminderStore
 from bot.storage import open_database
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.transports.outbox import TelegramPort
@@ -29,6 +43,7 @@ def routers() -> list[Router]:
         forget.router,
         admin.router,
         reminders.router,
+        email_reminders.router,
         report.router,
         ask.router,
     ]
@@ -54,12 +69,19 @@ def reminder_jobs(engine: Engine) -> list[Job]:
     async def deliver(port: TelegramPort) -> None:
         from bot.reminders.clock import SystemClock
         from bot.reminders.delivery import run_forever
+        from bot.reminders.mail import MailConfigError
+        from bot.reminders.routing import RoutingSender, reminder_sender
         from bot.transports.common import PortSender
 
         extras = engine.services.extras
+        try:  # Telegram chats through the port, web chats by e-mail when it is configured
+            sender = reminder_sender(extras["reminders"], PortSender(port), extras.get("smtp_url"))
+        except MailConfigError as error:
+            log.error("e-mail reminders off: %s", error)
+            sender = RoutingSender(PortSender(port))
         await run_forever(
             extras["reminders"],
-            PortSender(port),
+            sender,
             SystemClock(),
             asyncio.Event(),
             wake_event=extras["reminders_wake"],

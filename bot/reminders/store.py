@@ -84,6 +84,8 @@ CREATE TABLE IF NOT EXISTS email_targets (
     code_hash TEXT,
     code_expires_at REAL,
     tries INTEGER NOT NULL DEFAULT 0,
+    codes_sent INTEGER NOT NULL DEFAULT 0,
+    codes_since REAL,
     confirmed_at REAL,
     created_at REAL NOT NULL
 );
@@ -149,10 +151,17 @@ SELECT r.id, r.deadline_id, r.unit_id, r.chat_id, r.offset_days, r.send_at, r.ex
 FROM reminders AS r
 JOIN deadlines AS d ON d.id = r.deadline_id
 JOIN units AS u ON u.id = r.unit_id
-WHERE r.status = 'planned' AND r.next_attempt_at <= :now AND r.expires_at > :now
+WHERE r.status = 'planned' AND r.next_attempt_at <= :now AND r.expires_at > :now {skip}
 ORDER BY r.next_attempt_at, r.id
 LIMIT :limit
 """
+
+
+def _skip_clause(column: str, channels: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """SQL leaving out the chats of ``channels`` (ids start with ``<channel>:``)."""
+    params = {f"skip{index}": f"{channel}:" for index, channel in enumerate(channels)}
+    clause = "".join(f" AND substr({column}, 1, length(:{name})) != :{name}" for name in params)
+    return clause, params
 
 
 class EnrolmentError(ValueError):
@@ -573,12 +582,18 @@ class ReminderStore:
 
     # ------------------------------------------------------------------ delivery
 
-    def due_batch(self, now: float | datetime, limit: int = 100) -> list[DueReminder]:
-        """Planned reminders due at ``now`` whose deadline has not passed, oldest first.
+    def due_batch(
+        self, now: float | datetime, limit: int = 100, skip_channels: Iterable[str] = ()
+    ) -> list[DueReminder]:
+        """Planned reminders due at ``now`` whose deadline has not passed, oldest first;
+        none of chats on ``skip_channels`` (another process delivers those).
 
         A read: nothing is claimed (see :meth:`claim`)."""
         moment = epoch(now)
-        rows = self.db.query(_DUE_SQL, {"now": moment, "limit": int(limit)})
+        skip, params = _skip_clause("r.chat_id", skip_channels)
+        rows = self.db.query(
+            _DUE_SQL.format(skip=skip), {"now": moment, "limit": int(limit), **params}
+        )
         return [_due_reminder(row) for row in rows]
 
     def expire(self, now: float | datetime) -> int:
@@ -695,11 +710,14 @@ class ReminderStore:
             {"now": moment, "cutoff": moment - lease},
         ).rowcount
 
-    def next_wake_at(self, lease: float = DEFAULT_LEASE_SECONDS) -> float | None:
-        """When something next needs the loop: the earliest planned reminder, or the moment
-        the oldest claim goes stale."""
+    def next_wake_at(
+        self, lease: float = DEFAULT_LEASE_SECONDS, skip_channels: Iterable[str] = ()
+    ) -> float | None:
+        """When something next needs the loop: the earliest planned reminder (not counting
+        chats on ``skip_channels``), or the moment the oldest claim goes stale."""
+        skip, params = _skip_clause("chat_id", skip_channels)
         planned = self.db.execute(
-            "SELECT MIN(next_attempt_at) FROM reminders WHERE status = 'planned'"
+            f"SELECT MIN(next_attempt_at) FROM reminders WHERE status = 'planned' {skip}", params
         ).fetchone()[0]
         claimed = self.db.execute(
             "SELECT MIN(claimed_at) FROM reminders WHERE status = 'sending'"
