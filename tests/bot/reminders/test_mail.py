@@ -264,3 +264,37 @@ def test_smtp_urls_and_addresses() -> None:
     for bad in ("", "a@b", "<a@b.cn>", "a b@c.cn", "a@b.cn\r\nBcc: x@y.cn", "x" * 300 + "@a.cn"):
         with pytest.raises(AddressError):
             validate_address(bad)
+
+
+async def test_a_web_server_alone_mails_web_chats_and_leaves_telegram_to_the_bot(
+    tmp_path: Path, smtp: Server, inbox: Inbox
+) -> None:
+    import asyncio
+    import time
+    from datetime import datetime, timedelta
+
+    from bot.app import deliver_reminders
+    from bot.dates import TZ
+
+    now = datetime.now(TZ)
+    engine = make_engine(tmp_path / "bot.sqlite3", url_of(smtp), ManualClock(now))
+    confirm(engine, inbox)
+    store = engine.services.extras["reminders"]
+    day = (now - timedelta(days=4)).date()  # a rename 4 days ago: a reminder is due at once
+    store.enrol(WEB, UNIT, None, "rename", day, now)
+    store.enrol(5, UNIT, None, "rename", day, now)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(deliver_reminders(engine, stop))  # no Telegram here
+    deadline = time.monotonic() + 10
+    while len(inbox.messages) < 2 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(loop, 10)
+    assert len(inbox.messages) == 2 and inbox.messages[1]["To"] == "ops@example.cn"
+    statuses = {
+        row[0]
+        for row in engine.services.db.execute(
+            "SELECT status FROM reminders WHERE chat_id = 'telegram:5'"
+        )
+    }
+    assert statuses == {"planned"}  # the bot's process sends those
