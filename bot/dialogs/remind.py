@@ -77,7 +77,12 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
 def delivers_reminders(ctx: Context) -> bool:
     """False where nothing is sent from (the offline console): reminders are only stored
     there, and sent by ``greenbot run`` or ``greenbot remind --once`` through Telegram."""
-    return ctx.services.extras.get("delivers_reminders", True) is not False
+    if ctx.services.extras.get("delivers_reminders", True) is not False:
+        return True
+    from bot.reminders.mail import EmailTargets  # a web chat with a confirmed address: by mail
+
+    store = ctx.services.extras.get("reminders")
+    return store is not None and EmailTargets(store).confirmed_address(ctx.chat_id) is not None
 
 
 def due_now(next_at: datetime | None, now: datetime, delivers: bool) -> bool:

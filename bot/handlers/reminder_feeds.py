@@ -8,6 +8,7 @@ import html
 from bot import identity
 from bot.engine import Button, Context
 from bot.reminders.feeds import CalendarFeeds, feed_links, public_url
+from bot.reminders.mail import EmailTargets
 from bot.reminders.store import ReminderStore, UnitView
 
 
@@ -44,7 +45,10 @@ def issue_text(ctx: Context, unit: UnitView) -> str:
         return _unavailable(ctx)
     token = _feeds(ctx).issue(ctx.chat_id, unit.id, _now(ctx))
     ctx.log("reminders:feed")
-    return feed_text(ctx, unit, token) if token else ""
+    text = feed_text(ctx, unit, token) if token else ""
+    if EmailTargets(_feeds(ctx).store).confirmed_address(ctx.chat_id) is None:
+        text += "\n" + html.escape(ctx.label("feed.email_hint"), quote=False)
+    return text
 
 
 def issue(ctx: Context, unit: UnitView) -> str:

@@ -148,6 +148,7 @@ def test_enrolment_on_the_web_offers_the_link_and_telegram_does_not(engine: Engi
 
     done = enrol_by_dialog(engine, chat=WEB)  # type: ignore[arg-type]
     assert "webcal://bot.example.cn/greenbot/cal/" in " ".join(m.text for m in done.messages)
+    assert "/email" in " ".join(m.text for m in done.messages)  # mail is offered too
     done = enrol_by_dialog(engine, chat=5)
     assert "/cal/" not in " ".join(m.text for m in done.messages)
 
@@ -170,3 +171,16 @@ def test_the_access_log_has_no_token(caplog: pytest.LogCaptureFixture) -> None:
         access.log(request, web.Response(status=404), 0.01)
     assert "/cal/redacted.ics" in caplog.text and token not in caplog.text
     assert redact(f"GET /cal/{token}.ics HTTP/1.1") == "GET /cal/redacted.ics HTTP/1.1"
+
+
+def test_a_web_chat_with_a_confirmed_address_is_told_its_reminders_are_sent(
+    engine: Engine,
+) -> None:
+    from bot.reminders.mail import EmailTargets
+
+    engine.services.extras["delivers_reminders"] = False  # as the web page sets it
+    enrol(engine)
+    assert "不发送" in say(engine, "/reminders")
+    targets = EmailTargets(engine.services.extras["reminders"])
+    assert targets.confirm(WEB, targets.request(WEB, "ops@example.cn", NOW), NOW) == "confirmed"
+    assert "不发送" not in say(engine, "/reminders")
