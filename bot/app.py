@@ -13,7 +13,17 @@ from bot.dialogs.remind import RemindDialog
 from bot.dialogs.report import ReportDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router
-from bot.handlers import admin, article, ask, cancel, lang, reminders, report, start
+from bot.handlers import (
+    admin,
+    article,
+    ask,
+    cancel,
+    email_reminders,
+    lang,
+    reminders,
+    report,
+    start,
+)
 
 if TYPE_CHECKING:
     from bot.reminders.clock import Clock
@@ -28,6 +38,7 @@ def routers() -> list[Router]:
         cancel.router,
         admin.router,
         reminders.router,
+        email_reminders.router,
         report.router,
         ask.router,
     ]

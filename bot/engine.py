@@ -335,6 +335,10 @@ class Services:
     # False where nothing is sent from (the offline console): reminders are only stored, and
     # the flows say so rather than promise a message.
     delivers_reminders: bool = True
+    # Where the web page is reached (calendar feed links) and the mail server for e-mail
+    # reminders; None: GREENBOT_PUBLIC_URL / GREENBOT_SMTP_URL, else no links / no mail.
+    public_url: str | None = None
+    smtp_url: str | None = None
 
     def now(self) -> datetime:
         """The current moment in Asia/Shanghai, from :attr:`clock`."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.identity import ChatId
-    from bot.transports.common import PortSender
+    from bot.reminders.routing import RoutingSender
 
 
 def register(subparsers: Any) -> None:
@@ -48,21 +48,24 @@ def make_sender(settings: Settings) -> ClosingSender:
     from bot.bootstrap import open_port
     from bot.cli.common import CliError
     from bot.config import ConfigError
+    from bot.reminders.routing import RoutingSender
     from bot.transports.common import PortSender
 
     try:
         port, close = open_port(settings)
     except ConfigError as error:
         raise CliError(str(error)) from None
-    return ClosingSender(PortSender(port), close)
+    # Reminders of web chats are mailed by a process configured for it, not through Telegram.
+    return ClosingSender(RoutingSender(PortSender(port)), close)
 
 
 class ClosingSender:
     """A sender that is closed after the pass (the HTTP client of its framework)."""
 
-    def __init__(self, sender: PortSender, close: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, sender: RoutingSender, close: Callable[[], Awaitable[None]]) -> None:
         self.sender = sender
         self.close = close
+        self.skip_channels = sender.skip_channels  # the channels this pass leaves to others
 
     async def send_text(self, chat_id: ChatId, html: str) -> None:
         await self.sender.send_text(chat_id, html)

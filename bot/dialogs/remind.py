@@ -41,6 +41,7 @@ from bot.dialogs.flow import (
 from bot.engine import Button, Context, Outgoing, keyboard
 from bot.reminders import rules
 from bot.reminders.messages import explain, render_preview
+from bot.reminders.routing import sent_to
 from bot.reminders.rules import Event, EventDateError
 from bot.reminders.schedule import plan_all
 from bot.reminders.store import EnrolmentError, ReminderStore, validate_unit_name
@@ -72,9 +73,9 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
 
 
 def delivers_reminders(ctx: Context) -> bool:
-    """False where nothing is sent from (the offline console): reminders are only stored
-    there, and sent by ``greenbot run`` or ``greenbot remind --once`` through Telegram."""
-    return ctx.services.delivers_reminders
+    """False where nothing is sent to this chat (the offline console, a web chat without a
+    confirmed address): reminders are only stored there."""
+    return sent_to(ctx.chat_id, ctx.services.reminders, ctx.services.delivers_reminders)
 
 
 def due_now(next_at: datetime | None, now: datetime, delivers: bool) -> bool:
@@ -410,6 +411,10 @@ def _confirm(ctx: Context, state: RemindState) -> Done:
         immediate=immediate and unit_id not in known,
         delivers=delivers_reminders(ctx),
     )
+    from bot.handlers.reminder_feeds import issue_text, offers_feeds
+
+    if offers_feeds(ctx):  # nothing is pushed here: the calendar subscription instead
+        text += "\n\n" + issue_text(ctx, unit)
     rows: list[list[Button]] = [
         [Button(ctx.label("remind.button.ics", kind=item["kind_label"]), f"r:ics:{item['id']}")]
         for item in deadlines
