@@ -47,9 +47,7 @@ def _config(ctx: Context) -> SmtpConfig | None:
 
 
 def _now(ctx: Context) -> float:
-    from bot.dialogs.remind import now_of
-
-    return now_of(ctx).timestamp()
+    return ctx.services.now().timestamp()
 
 
 @router.command("email", describe="command.email")
