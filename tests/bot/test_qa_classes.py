@@ -364,3 +364,54 @@ def test_a_park_s_or_supply_chain_s_own_indicators_are_said_to_be_left_open(
 def test_money_asked_in_english_is_article_20_not_a_refusal(question: str, first: str) -> None:
     result = default_index().ask(question)
     assert result.in_scope and result.hits[0].ref == first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # another province's own rules, even when compared with Beijing's, in English too
+        "浙江的绿色工厂认定条件跟北京比哪个严",
+        "What are Jiangsu's rules for green industrial parks?",
+        # tax relief: the measures name taxes only as a bar (偷漏税)
+        "成了绿色工厂，增值税能不能免征",
+        "Is there any income tax relief for listed green factories?",
+    ],
+)
+def test_another_place_s_rules_or_tax_relief_asked_for_itself_is_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a scheme the text names (Art. 1 and 10, the bonus rows), asked how it itself works
+        "A+级绿码的档次是按什么算出来的",
+        "绿证到哪里买，价格大概多少",
+        "重污染天气绩效评级的申请流程是怎样的",
+        "How do we buy green power, and at what price?",
+        # what an assessor must hold to be one, across a comma
+        "我们想做第三方评价机构，需要具备哪些资质",
+    ],
+)
+def test_a_named_scheme_asked_on_its_own_terms_says_the_text_is_silent(question: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.notes, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # the same schemes, asked how these measures count them, keep their answer
+        ("绿证买了120兆瓦时，能源投入那项怎么算分", "ind-14"),
+        ("重污染天气绩效评了B级，荣誉这块能加分吗", "ind-21"),
+        ("企业绿码和这个办法是什么关系", "art-1"),
+        ("偷漏税被处罚过，还能申报绿色工厂吗", "art-11"),
+        ("第三方评价机构弄虚作假会怎样", "art-18"),
+        ("我们总部在上海，在北京的工厂能申报绿色工厂吗", "art-8"),
+    ],
+)
+def test_a_named_scheme_counted_by_the_measures_stays_ours(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and not result.notes, result.notes
+    assert first in [h.ref for h in result.hits[:3]], [h.ref for h in result.hits]
