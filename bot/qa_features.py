@@ -75,6 +75,9 @@ class Features:
     # colloquial forms and the text's words they stand for (停了八个月 → 停产了八个月)
     rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
     schemes: OtherSchemes | None = None  # other schemes and places, asked on their own terms
+    # lists that are not ours (失信被执行人名单, listed as a judgment debtor): being on one
+    # says nothing of where the unit stands with these measures
+    other_lists: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Features:
@@ -126,7 +129,8 @@ class Features:
             (re.compile(rule["pattern"]), str(rule["as"])) for rule in data.get("rewrites") or []
         )
         schemes = OtherSchemes.from_data(data["other_schemes"]) if "other_schemes" in data else None
-        return cls(details, frames, thresholds, foreign, ours, rewrites, schemes)
+        other_lists = re.compile(data["other_lists"]) if "other_lists" in data else None
+        return cls(details, frames, thresholds, foreign, ours, rewrites, schemes, other_lists)
 
     def rewrite(self, text: str) -> str:
         """The question with its colloquial forms in the text's words (see scope.yaml)."""
@@ -161,6 +165,8 @@ class Features:
     def frames_in(self, text: str) -> list[Frame]:
         """The frames of the question: their cues and every ``also`` pattern found, the
         frames they require found too, none of those that rule them out."""
+        if self.other_lists is not None:
+            text = self.other_lists.sub(" ", text)
         found = [
             f for f in self.frames if f.cues.search(text) and all(p.search(text) for p in f.also)
         ]

@@ -415,3 +415,30 @@ def test_a_named_scheme_counted_by_the_measures_stays_ours(question: str, first:
     result = default_index().ask(question)
     assert result.in_scope and not result.notes, result.notes
     assert first in [h.ref for h in result.hits[:3]], [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # a national title held since before the measures (Art. 10), told in the past
+        ("办法发布以前我们就是国家级绿色供应链企业了，市级还要申请吗", "art-10"),
+        ("我们厂早就是国家级绿色工厂，市级名单怎么进", "art-10"),
+        # with whom a unit deals, the city or the district (Art. 3)
+        ("绿色园区的事我们该跟市里还是区里对接", "art-3"),
+        ("这事归哪个委办局管", "art-3"),
+        # publicity and objections before listing (Art. 8)
+        ("入围前会挂网让大家看吗", "art-8"),
+        ("公示的时候有人提意见怎么办", "art-8"),
+        # a unit's own data found padded (Art. 13(5))
+        ("申报时能耗数据注水被发现了，称号还保得住吗", "art-13"),
+        # listed on a blacklist is not listed as a green unit (Art. 11)
+        ("If we are listed as a judgment debtor, can we still apply?", "art-11"),
+        ("公司已列入失信被执行人名单，还能申报吗", "art-11"),
+        # what the top grade asks of a factory (Art. 4(4))
+        ("评到最高档需要什么技术水平", "art-4"),
+    ],
+)
+def test_more_situations_in_words_of_their_own(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
