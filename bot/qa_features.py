@@ -227,8 +227,9 @@ _EN_NUMBERS = {
 _EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
 
 
-# What may stand between a scheme's name and what is asked about it: one sentence.
-_GAP = r"[^。?!；;]{0,20}?"
+# What may stand between a scheme's name and what is asked about it: one sentence, not naming
+# Beijing (总部在上海，北京的厂申报要什么条件 asks about Beijing's conditions).
+_GAP = r"(?:(?!北京|本市|在京|\bbeijing\b)[^。?!；;]){0,20}?"
 
 
 def _near(name: str, asks: str) -> re.Pattern[str]:
@@ -251,7 +252,9 @@ class OtherSchemes:
         touched = tuple(
             (_near(spec["name"], asks), str(spec["note"])) for spec in data["touched"].values()
         )
-        untouched = tuple(_near(name, asks) for name in data["untouched"].values())
+        untouched = tuple(
+            _near(spec["name"], spec.get("asks", asks)) for spec in data["untouched"].values()
+        )
         return cls(touched, untouched, re.compile(data["ours"]))
 
     def touched_note(self, text: str) -> str | None:

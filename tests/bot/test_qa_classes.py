@@ -409,6 +409,9 @@ def test_a_named_scheme_asked_on_its_own_terms_says_the_text_is_silent(question:
         ("偷漏税被处罚过，还能申报绿色工厂吗", "art-11"),
         ("第三方评价机构弄虚作假会怎样", "art-18"),
         ("我们总部在上海，在北京的工厂能申报绿色工厂吗", "art-8"),
+        # another place or a tax named, but Beijing's conditions or a tax case asked about
+        ("总部在江苏，北京这边的工厂申报绿色工厂要什么条件", "art-7"),
+        ("税收方面被处罚过，还符合申报条件吗", "art-11"),
     ],
 )
 def test_a_named_scheme_counted_by_the_measures_stays_ours(question: str, first: str) -> None:
