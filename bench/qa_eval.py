@@ -4,8 +4,9 @@ Run: ``python bench/qa_eval.py [QUESTIONS.yaml ...] [--misses]`` (default:
 knowledge/questions/qa_*.yaml). A question file is a YAML list of
 ``{q: str, expect: [refs], kind: str?, silent: bool?}``:
 
-- ``expect: []`` means out of scope: right when the bot refuses and cites nothing (top-1,
-  top-3); for the out-of-scope rate, also when it answers with the "text does not say" line.
+- ``expect: []`` means out of scope: right when the bot refuses and cites nothing, or
+  answers with the "text does not say" line (the issue's measure of a look-alike handled
+  honestly; the blind sets' scorers count it so too); refusals alone are reported apart.
 - ``silent: true`` marks a question for a detail the measures do not give: right for the
   silent rate when the bot refuses or says what the text leaves open.
 - ``kind`` (colloquial, english, noisy, …) groups the figures.
@@ -60,13 +61,14 @@ def evaluate(questions: list[dict[str, Any]]) -> Tally:
         tally.n += 1
         tally.low += result.confidence == "low"
         if not expect:
-            ok = not result.in_scope and not refs
+            refused = not result.in_scope and not refs
+            ok = refused or says_silent
             tally.top1 += ok
             tally.top3 += ok
             tally.reciprocal += ok
             tally.oos += 1
-            tally.oos_refused += ok
-            tally.oos_ok += ok or says_silent
+            tally.oos_refused += refused
+            tally.oos_ok += ok
         else:
             rank = next((n for n, ref in enumerate(refs, 1) if ref in expect), None)
             ok = rank == 1

@@ -74,6 +74,10 @@ class Features:
     foreign_unless: re.Pattern[str] | None = None  # …unless asked how these measures count it
     # colloquial forms and the text's words they stand for (停了八个月 → 停产了八个月)
     rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
+    schemes: OtherSchemes | None = None  # other schemes and places, asked on their own terms
+    # lists that are not ours (失信被执行人名单, listed as a judgment debtor): being on one
+    # says nothing of where the unit stands with these measures
+    other_lists: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Features:
@@ -124,7 +128,9 @@ class Features:
         rewrites = tuple(
             (re.compile(rule["pattern"]), str(rule["as"])) for rule in data.get("rewrites") or []
         )
-        return cls(details, frames, thresholds, foreign, ours, rewrites)
+        schemes = OtherSchemes.from_data(data["other_schemes"]) if "other_schemes" in data else None
+        other_lists = re.compile(data["other_lists"]) if "other_lists" in data else None
+        return cls(details, frames, thresholds, foreign, ours, rewrites, schemes, other_lists)
 
     def rewrite(self, text: str) -> str:
         """The question with its colloquial forms in the text's words (see scope.yaml)."""
@@ -140,11 +146,27 @@ class Features:
         return self.foreign_unless is None or not self.foreign_unless.search(text)
 
     def detail_kinds(self, text: str) -> list[Detail]:
-        return [d for d in self.details if d.cues.search(text)]
+        """The kinds of detail asked, first the note of another scheme asked on its own terms
+        (how 绿码 grades are given) when an article names that scheme."""
+        kinds = [d for d in self.details if d.cues.search(text)]
+        note = self.schemes.touched_note(text) if self.schemes is not None else None
+        first = [d for d in self.details if d.kind == note]
+        return first + [d for d in kinds if d.kind != note]
+
+    def asks_touched_scheme(self, text: str) -> bool:
+        """A scheme an article names, asked about on its own terms."""
+        return self.schemes is not None and self.schemes.touched_note(text) is not None
+
+    def asks_untouched_scheme(self, text: str) -> bool:
+        """Another place's rules or a scheme the text only names (tax relief), asked about
+        on its own terms."""
+        return self.schemes is not None and self.schemes.untouched(text)
 
     def frames_in(self, text: str) -> list[Frame]:
         """The frames of the question: their cues and every ``also`` pattern found, the
         frames they require found too, none of those that rule them out."""
+        if self.other_lists is not None:
+            text = self.other_lists.sub(" ", text)
         found = [
             f for f in self.frames if f.cues.search(text) and all(p.search(text) for p in f.also)
         ]
@@ -203,6 +225,48 @@ _EN_NUMBERS = {
     )
 }
 _EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
+
+
+# What may stand between a scheme's name and what is asked about it: one sentence, not naming
+# Beijing (总部在上海，北京的厂申报要什么条件 asks about Beijing's conditions).
+_GAP = r"(?:(?!北京|本市|在京|\bbeijing\b)[^。?!；;]){0,20}?"
+
+
+def _near(name: str, asks: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{name}){_GAP}(?:{asks})|(?:{asks}){_GAP}(?:{name})")
+
+
+@dataclass(frozen=True)
+class OtherSchemes:
+    """A scheme, a place or a procedure other than the measures' own, asked about on its own
+    terms (scope.yaml, other_schemes): its name and an ask in one sentence, and nothing that
+    asks how these measures count it."""
+
+    touched: tuple[tuple[re.Pattern[str], str], ...]  # pattern, note kind
+    untouched_patterns: tuple[re.Pattern[str], ...]
+    ours: re.Pattern[str]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> OtherSchemes:
+        asks = data["asks"]
+        touched = tuple(
+            (_near(spec["name"], asks), str(spec["note"])) for spec in data["touched"].values()
+        )
+        untouched = tuple(
+            _near(spec["name"], spec.get("asks", asks)) for spec in data["untouched"].values()
+        )
+        return cls(touched, untouched, re.compile(data["ours"]))
+
+    def touched_note(self, text: str) -> str | None:
+        """The detail kind whose note opens the answer, for a scheme an article names."""
+        if self.ours.search(text):
+            return None
+        return next((note for pattern, note in self.touched if pattern.search(text)), None)
+
+    def untouched(self, text: str) -> bool:
+        if self.ours.search(text):
+            return False
+        return any(pattern.search(text) for pattern in self.untouched_patterns)
 
 
 def _number(text: str) -> float | None:

@@ -67,6 +67,8 @@ class ScopeChecks(Matcher):
         """See the module docstring: ours unless it is about something else. "maybe" when
         nothing says it is another subject but too little says it is ours: the answer then
         offers candidates rather than refusing a question that may well be in scope."""
+        if self.features.asks_untouched_scheme(text):
+            return "out"  # another province's rules, tax relief: the text only names them
         if not scores:
             # Nothing matched, but our subject is named (listed, 绿色) or the classifier is all
             # but sure: candidates rather than a flat refusal.
@@ -80,6 +82,10 @@ class ScopeChecks(Matcher):
             return "out"  # a question the measures never answer (what a certification costs)
         if self.features.asks_foreign(text):
             return "out"  # another scheme's own procedure (绿色建筑标识的评审流程)
+        if self.features.asks_touched_scheme(text):
+            # A scheme an article names, asked how it itself works (重污染天气绩效评级的流程):
+            # that article, opening with what the text leaves open (天气 notwithstanding).
+            return "in"
         other = self._other_topics_in(text)
         if other:
             # Another subject is named (新能源汽车, 天气): ours only if our subject is named

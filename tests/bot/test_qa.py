@@ -227,7 +227,13 @@ def test_ranking_is_the_same_in_every_process() -> None:
 # Sets written from the regulation text alone by people who never saw the lexicon, scored
 # before any tuning on them (see bench/qa_eval.py), then kept as regression sets. They carry
 # a kind per question and mark the details the measures leave open (silent: true).
-BLIND_SETS = ["qa_blind_a.yaml", "qa_blind_b.yaml", "qa_blind_c.yaml", "qa_blind_d.yaml"]
+BLIND_SETS = [
+    "qa_blind_a.yaml",
+    "qa_blind_b.yaml",
+    "qa_blind_c.yaml",
+    "qa_blind_d.yaml",
+    "qa_blind_e.yaml",
+]
 
 
 @pytest.mark.parametrize("name", BLIND_SETS)

@@ -364,3 +364,84 @@ def test_a_park_s_or_supply_chain_s_own_indicators_are_said_to_be_left_open(
 def test_money_asked_in_english_is_article_20_not_a_refusal(question: str, first: str) -> None:
     result = default_index().ask(question)
     assert result.in_scope and result.hits[0].ref == first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # another province's own rules, even when compared with Beijing's, in English too
+        "浙江的绿色工厂认定条件跟北京比哪个严",
+        "What are Jiangsu's rules for green industrial parks?",
+        # tax relief: the measures name taxes only as a bar (偷漏税)
+        "成了绿色工厂，增值税能不能免征",
+        "Is there any income tax relief for listed green factories?",
+    ],
+)
+def test_another_place_s_rules_or_tax_relief_asked_for_itself_is_refused(question: str) -> None:
+    result = default_index().ask(question)
+    assert not result.in_scope, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a scheme the text names (Art. 1 and 10, the bonus rows), asked how it itself works
+        "A+级绿码的档次是按什么算出来的",
+        "绿证到哪里买，价格大概多少",
+        "重污染天气绩效评级的申请流程是怎样的",
+        "How do we buy green power, and at what price?",
+        # what an assessor must hold to be one, across a comma
+        "我们想做第三方评价机构，需要具备哪些资质",
+    ],
+)
+def test_a_named_scheme_asked_on_its_own_terms_says_the_text_is_silent(question: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.notes, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # the same schemes, asked how these measures count them, keep their answer
+        ("绿证买了120兆瓦时，能源投入那项怎么算分", "ind-14"),
+        ("重污染天气绩效评了B级，荣誉这块能加分吗", "ind-21"),
+        ("企业绿码和这个办法是什么关系", "art-1"),
+        ("偷漏税被处罚过，还能申报绿色工厂吗", "art-11"),
+        ("第三方评价机构弄虚作假会怎样", "art-18"),
+        ("我们总部在上海，在北京的工厂能申报绿色工厂吗", "art-8"),
+        # another place or a tax named, but Beijing's conditions or a tax case asked about
+        ("总部在江苏，北京这边的工厂申报绿色工厂要什么条件", "art-7"),
+        ("税收方面被处罚过，还符合申报条件吗", "art-11"),
+    ],
+)
+def test_a_named_scheme_counted_by_the_measures_stays_ours(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and not result.notes, result.notes
+    assert first in [h.ref for h in result.hits[:3]], [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # a national title held since before the measures (Art. 10), told in the past
+        ("办法发布以前我们就是国家级绿色供应链企业了，市级还要申请吗", "art-10"),
+        ("我们厂早就是国家级绿色工厂，市级名单怎么进", "art-10"),
+        # with whom a unit deals, the city or the district (Art. 3)
+        ("绿色园区的事我们该跟市里还是区里对接", "art-3"),
+        ("这事归哪个委办局管", "art-3"),
+        # publicity and objections before listing (Art. 8)
+        ("入围前会挂网让大家看吗", "art-8"),
+        ("公示的时候有人提意见怎么办", "art-8"),
+        # a unit's own data found padded (Art. 13(5))
+        ("申报时能耗数据注水被发现了，称号还保得住吗", "art-13"),
+        # listed on a blacklist is not listed as a green unit (Art. 11)
+        ("If we are listed as a judgment debtor, can we still apply?", "art-11"),
+        ("公司已列入失信被执行人名单，还能申报吗", "art-11"),
+        # what the top grade asks of a factory (Art. 4(4))
+        ("评到最高档需要什么技术水平", "art-4"),
+    ],
+)
+def test_more_situations_in_words_of_their_own(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope
+    assert result.hits[0].ref == first, [h.ref for h in result.hits]
