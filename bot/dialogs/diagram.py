@@ -23,6 +23,13 @@ def _after(flow: Flow[Any], step: Ask[Any]) -> str:
     return later[0] if later else step.name
 
 
+def _before(flow: Flow[Any], step: Ask[Any]) -> str:
+    """Where 上一步 leads: the step before in order (the first step: itself)."""
+    names = [s.name for s in flow.steps]
+    at = names.index(step.name)
+    return names[at - 1] if at > 0 else step.name
+
+
 def _caption(choice: Choice[Any]) -> str:
     caption = label(choice.label, "zh") if isinstance(choice.label, str) else choice.label("zh")
     if getattr(choice.when, "__name__", "<lambda>") != "<lambda>":
@@ -44,6 +51,10 @@ def mermaid(flow: Flow[Any]) -> str:
             for choice in row:
                 if choice.end is not None:
                     target = "[*]"
+                elif choice.back:
+                    target = _before(flow, step)
+                elif choice.restart:
+                    target = flow.steps[0].name
                 elif choice.goto is not None:
                     target = choice.goto
                 else:
