@@ -63,13 +63,22 @@ def mermaid(flow: Flow[Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _order(flow: Flow[Any]) -> str:
+    if type(flow).following is not Flow.following:  # the order comes from the flow's rules
+        return (
+            "After an answer the flow asks the next step its rules still need, in the order "
+            "below\n(the others are left out); ⬅ goes back to the step asked before;\n"
+        )
+    return "After an answer the flow asks the first step still missing, in the order below;\n"
+
+
 def document(flow: Flow[Any]) -> str:
     """The whole ``<flow>.md``: a title, how to read it, the diagram."""
     return (
         f"# The `{flow.name}` flow\n\n"
         "Generated from the declaration in "
         f"`bot/dialogs/{flow.name}.py` by `python tools/flow_diagrams.py`; do not edit by hand.\n"
-        "After an answer the flow asks the first step still missing, in the order below;\n"
+        f"{_order(flow)}"
         "/cancel (and a flow started over this one) leaves it at any step.\n\n"
         f"{BEGIN}\n{mermaid(flow)}{END}\n"
     )

@@ -437,7 +437,13 @@ def _question(indicator: Indicator, following: str, first: bool) -> Ask[ScoreSta
         ]
     )
     # ⬅ 上一题: to the question before, or from a ratio's requirement back to the whole question
-    rows.append([back_choice("score.btn.back", when=_ratio_pending if first else _always)])
+    rows.append(
+        [
+            back_choice("score.btn.back", when=_ratio_pending)
+            if first
+            else back_choice("score.btn.back")
+        ]
+    )
     return Ask(
         indicator.id,
         "score_question.html.j2",
@@ -447,10 +453,6 @@ def _question(indicator: Indicator, following: str, first: bool) -> Ask[ScoreSta
         next=following,
         number_expected=isinstance(rule, PercentRule | RatioRule | LevelRule),
     )
-
-
-def _always(state: ScoreState) -> bool:
-    return True
 
 
 # -- the result -------------------------------------------------------------------------------
