@@ -23,6 +23,13 @@ def _after(flow: Flow[Any], step: Ask[Any]) -> str:
     return later[0] if later else step.name
 
 
+def _before(flow: Flow[Any], step: Ask[Any]) -> str:
+    """Where 上一步 leads: the step before in order (the first step: itself)."""
+    names = [s.name for s in flow.steps]
+    at = names.index(step.name)
+    return names[at - 1] if at > 0 else step.name
+
+
 def _caption(choice: Choice[Any]) -> str:
     caption = label(choice.label, "zh") if isinstance(choice.label, str) else choice.label("zh")
     if getattr(choice.when, "__name__", "<lambda>") != "<lambda>":
@@ -44,6 +51,10 @@ def mermaid(flow: Flow[Any]) -> str:
             for choice in row:
                 if choice.end is not None:
                     target = "[*]"
+                elif choice.back:
+                    target = _before(flow, step)
+                elif choice.restart:
+                    target = flow.steps[0].name
                 elif choice.goto is not None:
                     target = choice.goto
                 else:
@@ -52,13 +63,22 @@ def mermaid(flow: Flow[Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _order(flow: Flow[Any]) -> str:
+    if type(flow).following is not Flow.following:  # the order comes from the flow's rules
+        return (
+            "After an answer the flow asks the next step its rules still need, in the order "
+            "below\n(the others are left out); ⬅ goes back to the step asked before;\n"
+        )
+    return "After an answer the flow asks the first step still missing, in the order below;\n"
+
+
 def document(flow: Flow[Any]) -> str:
     """The whole ``<flow>.md``: a title, how to read it, the diagram."""
     return (
         f"# The `{flow.name}` flow\n\n"
         "Generated from the declaration in "
         f"`bot/dialogs/{flow.name}.py` by `python tools/flow_diagrams.py`; do not edit by hand.\n"
-        "After an answer the flow asks the first step still missing, in the order below;\n"
+        f"{_order(flow)}"
         "/cancel (and a flow started over this one) leaves it at any step.\n\n"
         f"{BEGIN}\n{mermaid(flow)}{END}\n"
     )

@@ -10,7 +10,16 @@ machine written by hand.
 * After an answer the flow goes to the step named by the answer (``goto``), else by the step
   (``next``), else to the first step in order whose ``skip`` condition does not hold: a step
   skips itself once answered, so an edited answer is asked again and nothing else.
-* A button may end the flow with a :class:`Done` (its messages; ``cancelled`` for 取消).
+* A button may end the flow with a :class:`Done` (its messages; ``cancelled`` for 取消), or
+  hand over to another flow (:class:`Switch`).
+* An answer may also say exactly what comes next (:class:`Moved`): the state with its step
+  set, the messages shown before the question (the answer echoed, a criterion), and whether the
+  question replaces the message its button was on.
+* 上一步 and 重新开始 are written once here (:func:`back_choice`, :func:`restart_choice`):
+  :meth:`Flow.back` goes to the step before, :meth:`Flow.restart` starts again; a flow with
+  its own notion of "before" (the last question asked) overrides them.
+* A ``result`` step shows the flow's outcome: the flow no longer waits for an answer there,
+  so text typed after it goes to the Q&A (in the engine).
 * The state is a pydantic model per flow (:class:`FlowState`: the schema version ``v`` and the
   step on screen, then the flow's answers), kept as JSON by the engine. A state saved by an older
   version is brought up to date by :meth:`Flow.migrate` when it can be; one that cannot (or a
@@ -24,11 +33,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.engine import Context, ForgedButton, Messages, Outgoing, Step, keyboard
+from bot.engine import (
+    Button,
+    Context,
+    ForgedButton,
+    Keyboard,
+    Messages,
+    Outgoing,
+    Step,
+    keyboard,
+)
 from bot.render import Lang
 
 
@@ -58,6 +76,27 @@ class Done:
 
     messages: Messages
     cancelled: bool = False  # the user left the flow (logged as such)
+
+
+@dataclass(frozen=True)
+class Moved(Generic[S]):
+    """The flow goes to ``state`` (its step already set), after ``before``; with ``edit`` the
+    question takes the place of the message whose button was tapped."""
+
+    state: S
+    before: Messages = field(default_factory=list)
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Switch:
+    """This flow is over: the flow ``name`` starts, with ``args`` (a hand-over)."""
+
+    name: str
+    args: str = ""
+
+
+Outcome: TypeAlias = S | Reask | Done | Moved[S] | Switch
 
 
 def _no_values(ctx: Context, state: Any) -> dict[str, Any]:
@@ -93,11 +132,13 @@ class Choice(Generic[S]):
     label: str | Callable[[Lang], str]  # a label key, or the caption in a language
     label_values: Callable[[S], dict[str, Any]] | None = None  # the values the label shows
     sets: Mapping[str, Any] = field(default_factory=dict)
-    then: Callable[[Context, S], S | Reask] | None = None
-    end: Callable[[Context, S], Done] | None = None
-    goto: str | None = None
+    then: Callable[[Context, S], Outcome[S]] | None = None
+    end: Callable[[Context, S], Done | Switch] | None = None
+    goto: str | None = None  # (with a ``then`` returning :class:`Moved`: for the diagram)
     word: str | None = None  # destructive: the word that taps it where buttons are typed
     when: Callable[[S], bool] = lambda state: True
+    back: bool = False  # 上一步: :meth:`Flow.back`
+    restart: bool = False  # 重新开始: :meth:`Flow.restart`
 
 
 @dataclass(frozen=True)
@@ -109,7 +150,7 @@ class Typed(Generic[S]):
     parse: Callable[[Context, S, str], Any]
     into: str | None = None
     sets: Mapping[str, Any] = field(default_factory=dict)
-    then: Callable[[Context, S, Any], S | Reask] | None = None
+    then: Callable[[Context, S, Any], Outcome[S]] | None = None
     end: Callable[[Context, S, Any], Done] | None = None
 
 
@@ -126,6 +167,9 @@ class Ask(Generic[S]):
     skip: Callable[[S], bool] = _never
     next: str | None = None  # None: the first step in order not skipped
     number_expected: bool = False
+    result: bool = False  # the flow's outcome: not waiting for an answer any more
+    # The whole keyboard made of the step's button rows (with buttons of other features).
+    arrange: Callable[[Context, S, list[list[Button]]], Keyboard] | None = None
 
 
 class Flow(Generic[S]):
@@ -162,30 +206,56 @@ class Flow(Generic[S]):
         text = self.begin_with(args)
         if text is not None:
             return self._take_text(ctx, state, text)
-        return self._move(ctx, state, None)
+        return self._move(ctx, state, None, intro=True)
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         loaded = self.load(state)
         if loaded is None:
-            return self._start_again(ctx)
+            return self.damaged(ctx, state)
         return self._take_text(ctx, loaded, text)
 
     def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
         loaded = self.load(state)
         if loaded is None:
-            return self._start_again(ctx)
+            return self.damaged(ctx, state)
         step = self.step(loaded.step)
         choice = next((c for c in self.choices(step, loaded) if c.payload == payload), None)
         if choice is None:
             raise ForgedButton(payload)
-        outcome: S | Reask | Done
-        if choice.end is not None:
+        outcome: Outcome[S]
+        if choice.back:
+            outcome = self.back(ctx, loaded)
+        elif choice.restart:
+            outcome = self.restart(ctx, loaded)
+        elif choice.end is not None:
             outcome = choice.end(ctx, loaded)
         elif choice.then is not None:
             outcome = choice.then(ctx, loaded)
         else:
             outcome = loaded.model_copy(update=dict(choice.sets))
         return self._outcome(ctx, loaded, outcome, choice.goto or step.next)
+
+    def back(self, ctx: Context, state: S) -> Outcome[S]:
+        """上一步: the step before this one in order, its answer kept (shown again)."""
+        names = [step.name for step in self.steps]
+        at = names.index(state.step)
+        if at == 0:
+            raise ForgedButton("back")
+        return Moved(state.model_copy(update={"step": names[at - 1]}), edit=True)
+
+    def following(self, state: S) -> str:
+        """The step after an answer that names none: the first in order not skipped (a flow
+        whose order comes from rules of its own computes it here)."""
+        return next(step.name for step in self.steps if not step.skip(state))
+
+    def damaged(self, ctx: Context, stored: dict[str, Any]) -> Step:
+        """A state this version cannot use: by default say so in one line, and start again."""
+        return self._start_again(ctx)
+
+    def restart(self, ctx: Context, state: S) -> Outcome[S]:
+        """重新开始: every answer dropped, from the first step."""
+        again = self.begin(ctx, "")
+        return again if isinstance(again, Done) else Moved(again)
 
     # -- running the declaration --------------------------------------------------------------
 
@@ -211,11 +281,22 @@ class Flow(Generic[S]):
         """The buttons ``step`` shows in ``state``."""
         return [choice for row in step.buttons for choice in row if choice.when(state)]
 
-    def ask(self, ctx: Context, state: S, error: str | None = None) -> Step:
-        """The question of ``state``'s step (again, with ``error``)."""
+    def ask(
+        self,
+        ctx: Context,
+        state: S,
+        error: str | None = None,
+        *,
+        before: Sequence[Outgoing] = (),
+        edit: bool = False,
+        intro: bool = False,
+    ) -> Step:
+        """The question of ``state``'s step (again, with ``error``), after ``before``;
+        ``intro`` on the flow's first question."""
         step = self.step(state.step)
         if isinstance(step.question, str):
-            text = ctx.render(step.question, error=error, **step.values(ctx, state))
+            values = {"intro": intro, **step.values(ctx, state)}
+            text = ctx.render(step.question, error=error, **values)
         else:
             text = step.question(ctx, state, error)
         rows = [
@@ -228,8 +309,9 @@ class Flow(Generic[S]):
             ]
             for row in step.buttons
         ]
-        message = Outgoing(text, keyboard(*rows), number_expected=step.number_expected)
-        return Step([message], state.model_dump(mode="json"))
+        buttons = step.arrange(ctx, state, rows) if step.arrange else keyboard(*rows)
+        message = Outgoing(text, buttons, edit=edit, number_expected=step.number_expected)
+        return Step([*before, message], state.model_dump(mode="json"))
 
     def _take_text(self, ctx: Context, state: S, text: str) -> Step:
         step = self.step(state.step)
@@ -239,7 +321,7 @@ class Flow(Generic[S]):
         value = typed.parse(ctx, state, text)
         if isinstance(value, Reask):
             return self.ask(ctx, state, value.reason)
-        outcome: S | Reask | Done
+        outcome: Outcome[S]
         if typed.end is not None:
             outcome = typed.end(ctx, state, value)
         elif typed.then is not None:
@@ -251,20 +333,22 @@ class Flow(Generic[S]):
             outcome = state.model_copy(update=changes)
         return self._outcome(ctx, state, outcome, step.next)
 
-    def _outcome(
-        self, ctx: Context, before: S, outcome: S | Reask | Done, goto: str | None
-    ) -> Step:
+    def _outcome(self, ctx: Context, before: S, outcome: Outcome[S], goto: str | None) -> Step:
         if isinstance(outcome, Reask):
             return self.ask(ctx, before, outcome.reason)
         if isinstance(outcome, Done):
             return Step(outcome.messages, None, cancelled=outcome.cancelled)
+        if isinstance(outcome, Switch):
+            return ctx.engine.switch_dialog(ctx, outcome.name, outcome.args)
+        if isinstance(outcome, Moved):
+            return self.ask(ctx, outcome.state, before=outcome.before, edit=outcome.edit)
         return self._move(ctx, outcome, goto)
 
-    def _move(self, ctx: Context, state: S, goto: str | None) -> Step:
+    def _move(self, ctx: Context, state: S, goto: str | None, intro: bool = False) -> Step:
         """To ``goto``, else to the first step in order not skipped."""
         if goto is None:
-            goto = next(step.name for step in self.steps if not step.skip(state))
-        return self.ask(ctx, state.model_copy(update={"step": goto}))
+            goto = self.following(state)
+        return self.ask(ctx, state.model_copy(update={"step": goto}), intro=intro)
 
     def _start_again(self, ctx: Context) -> Step:
         """A state this version cannot use: say so in one line, and start again."""
@@ -287,12 +371,14 @@ class ResumableFlow(Flow[S]):
     after a question typed inside it has been answered): a :class:`~bot.engine.Resumable`."""
 
     def waiting(self, state: dict[str, Any]) -> bool:
-        return True  # a damaged state too: the next text or tap starts again politely
+        # A damaged state too: the next text or tap starts again politely.
+        loaded = self.load(state)
+        return loaded is None or not self.step(loaded.step).result
 
     def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
         loaded = self.load(state)
         if loaded is None:
-            return self._start_again(ctx)
+            return self.damaged(ctx, state)
         return self.ask(ctx, loaded)
 
 
@@ -304,3 +390,13 @@ def cancel_choice(label: str, template: str = "cancelled.html.j2") -> Choice[Any
         return Done([Outgoing(ctx.render(template, left=name), ctx.main_menu())], cancelled=True)
 
     return Choice("cancel", label, end=cancel, word="cancel")
+
+
+def back_choice(label: str, when: Callable[[Any], bool] = lambda state: True) -> Choice[Any]:
+    """上一步: :meth:`Flow.back`."""
+    return Choice("back", label, back=True, when=when)
+
+
+def restart_choice(label: str, when: Callable[[Any], bool] = lambda state: True) -> Choice[Any]:
+    """重新开始: :meth:`Flow.restart` (a destructive button: it drops every answer)."""
+    return Choice("restart", label, restart=True, word="restart", when=when)

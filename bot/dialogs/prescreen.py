@@ -1,42 +1,31 @@
 """The pre-screen in chat: ``/prescreen`` and the 申报预审 main-menu button.
 
-The questions, their order and what is skipped all come from :mod:`bot.prescreen`
-(``QUESTIONS``, ``evaluate(...).pending``): this dialog only asks the first pending question not
-asked yet, records the answer, and shows the verdict once nothing is left to ask (a hard failure
-leaves nothing to ask, so the screen ends early with its reason).
+The flow is declared in :meth:`PrescreenDialog.__init__`: one step per question of
+:mod:`bot.prescreen` (``QUESTIONS``), then the result; its state diagram, generated from the
+declaration, is ``prescreen.md`` beside this module. Which question comes next is not
+declared but computed from the rules (:meth:`PrescreenDialog.following`): the first question
+``evaluate(...).pending`` still lists that was not asked yet; a hard failure leaves nothing to
+ask, so the screen ends early with its reason.
 
-State diagram::
+* A question's buttons are its choices and 不确定 (an unknown answer, never asked again);
+  a tap is echoed in place of the question. Typed answers are read too: 是 否 不确定, a
+  choice's words, a date, a share in %. An unreadable, impossible or future date, a share
+  outside 0-100 or a word not understood asks the same question again, with the reason.
+* ⬅ 上一步 drops the last answer and asks it again; 🔄 重新开始 drops every answer (a grade
+  handed over by the quick score is kept). A damaged state starts again the same way.
+* The result: verdict, reasons with quotes, what is missing and how to find it, next steps;
+  the articles quoted (``a:art-N``), 快速评分 when the grade is unknown (hands over to the
+  score), the report buttons. Text typed at the result goes to the Q&A (in the engine).
 
-    /prescreen [grade=N] ──┐
-    menu 申报预审 ─────────┴──> [question] <──────────────────────────────┐
-                                 │  (a button: choice / 是 / 否 / 不确定,  │
-                                 │   or typed: 是 否 不确定, a date, a %)  │
-                                 ├─ answer ──────> next pending question ──┤
-                                 ├─ 不确定 ──────> stays unknown, never    │
-                                 │                 asked again ────────────┤
-                                 ├─ unreadable / impossible / future date, │
-                                 │  share outside 0-100 ─> why, same question
-                                 ├─ ⬅ 上一步 ───> drop the last answer ─────┤
-                                 ├─ 🔄 重新开始 ─> all answers dropped ─────┘
-                                 └─ nothing left to ask (or a hard failure)
-                                       │
-                                       v
-                                  [result]  verdict, reasons with quotes, missing, next steps
-                                    ├─ a:art-N ──────> the article in full (still at [result])
-                                    ├─ ⬅ 上一步 ─────> [question] (the last one again)
-                                    ├─ 🔄 重新开始 ──> [question] (the first one)
-                                    ├─ 快速评分 ─────> the score dialog (grade unknown only)
-                                    └─ typed text ───> answered by the Q&A; the flow ends
-    /cancel anywhere ─> the flow ends (handled by the engine)
+The state (:class:`PrescreenState`), kept as JSON in SQLite by the engine, so a restarted bot
+carries on::
 
-State (JSON, stored in SQLite, so a restarted bot carries on)::
-
-    {"prefill": {"grade": 3},            # handed over by /prescreen grade=3 (an estimate)
+    {"v": 1, "step": "location",          # the question on screen, "result" at the result
+     "q": "location",                    # the same, null at the result
+     "prefill": {"grade": 3},            # handed over by /prescreen grade=3 (an estimate)
      "answers": {"unit_type": "factory", "revocation.date": "2025-06-01", ...},
-     "history": ["unit_type", "target", "location", ...],   # every field asked, in order;
+     "history": ["unit_type", "target", ...]}   # every field asked, in order;
                                           # a field in history but not in answers is unknown
-     "q": "location" | null,             # the question on screen; null: the result
-     "offer": ["v:0", "v:1", "u", "back", "restart"]}       # the payloads of its buttons
 """
 
 from __future__ import annotations
@@ -44,13 +33,27 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
+from markupsafe import Markup
+from pydantic import ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from bot import dates
+from bot.dialogs.flow import (
+    Ask,
+    Choice,
+    FlowState,
+    Moved,
+    Outcome,
+    Reask,
+    ResumableFlow,
+    Switch,
+    Typed,
+    back_choice,
+    restart_choice,
+)
 from bot.engine import Button, Context, ForgedButton, Keyboard, Outgoing, Step, keyboard
 from bot.handlers import report as report_buttons
 from bot.handlers.article import article_buttons
@@ -64,7 +67,7 @@ from bot.prescreen import (
     with_answer,
 )
 from bot.prescreen_text import next_steps, report_context
-from bot.render import Lang, label
+from bot.render import Lang, label, render
 from bot.textnorm import fold
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,7 @@ log = logging.getLogger(__name__)
 UNKNOWN = object()  # the answer "不确定"
 _NOT_UNDERSTOOD = object()
 SCORE_DIALOG = "score"
+RESULT = "result"
 
 _YES = {"是", "是的", "对", "有", "yes", "y", "true"}
 _NO = {"否", "不是", "不", "没有", "无", "no", "n", "false"}
@@ -89,10 +93,6 @@ _NOT_SURE = {
 }
 _TRAILING = "。.!！~～ "
 _NUMBER = re.compile(r"^(-?\d+(?:\.\d+)?)%?$")
-
-
-class Problem(dict[str, Any]):
-    """Why a typed answer was not taken: ``code`` plus the values its message shows."""
 
 
 # -- reading answers --------------------------------------------------------------------------
@@ -132,21 +132,26 @@ def _read_choice(question: Question, text: str) -> Any:
     return _NOT_UNDERSTOOD
 
 
-def _read_share(text: str) -> Any:
+def _refused(lang: Lang, code: str, **values: Any) -> Reask:
+    """Why an answer was not taken, in ``lang``: the reason shown above the question again."""
+    return Reask(Markup(render("prescreen_problem.html.j2", lang, code=code, **values)))
+
+
+def _read_share(text: str, lang: Lang) -> Any:
     """The park's industrial share, typed as 62, 62%, 62.5 or ６２％."""
     if _clean(text) in _NOT_SURE:
         return UNKNOWN
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     match = _NUMBER.match(cleaned)
     if not match:
-        return Problem(code="not_a_number", given=text.strip()[:40])
+        return _refused(lang, "not_a_number", given=text.strip()[:40])
     value = float(match.group(1))
     if not 0 <= value <= 100:
-        return Problem(code="share_range", given=text.strip()[:40])
+        return _refused(lang, "share_range", given=text.strip()[:40])
     return value
 
 
-def _read_date(text: str, today: date) -> Any:
+def _read_date(text: str, today: date, lang: Lang) -> Any:
     """A revocation date in any common form; never after today."""
     if _clean(text) in _NOT_SURE:
         return UNKNOWN
@@ -154,22 +159,22 @@ def _read_date(text: str, today: date) -> Any:
     try:
         day = dates.parse_date(text, today)  # 11月10日: the most recent such day
     except dates.DateInputError as error:
-        return Problem(code=f"date_{error.reason}", given=given, **error.values)
+        return _refused(lang, f"date_{error.reason}", given=given, **error.values)
     if day > today:
-        return Problem(code="date_future", given=day.isoformat(), today=today.isoformat())
+        return _refused(lang, "date_future", given=day.isoformat(), today=today.isoformat())
     return day.isoformat()
 
 
-def read_answer(question: Question, text: str, today: date) -> Any:
-    """A typed answer: its value (JSON-ready), UNKNOWN, or a :class:`Problem`."""
+def read_answer(question: Question, text: str, today: date, lang: Lang = "zh") -> Any:
+    """A typed answer: its value (JSON-ready), UNKNOWN, or a :class:`Reask` with the reason."""
     if question.kind == "number":
-        return _read_share(text)
+        return _read_share(text, lang)
     if question.kind == "date":
-        return _read_date(text, today)
+        return _read_date(text, today, lang)
     value = _read_choice(question, text)
     if value is _NOT_UNDERSTOOD:
         code = "yes_no" if question.kind == "bool" else "use_buttons"
-        return Problem(code=code, given=text.strip()[:40])
+        return _refused(lang, code, given=text.strip()[:40])
     return value
 
 
@@ -182,7 +187,7 @@ def parse_args(args: str, today: date) -> dict[str, Any]:
         if not sep or question is None:
             continue
         value = read_answer(question, raw, today)
-        if value is UNKNOWN or isinstance(value, Problem):
+        if value is UNKNOWN or isinstance(value, Reask):
             log.info("ignored a prefilled answer %r", token[:40])
             continue
         prefill[name] = value
@@ -192,18 +197,18 @@ def parse_args(args: str, today: date) -> dict[str, Any]:
 # -- state ------------------------------------------------------------------------------------
 
 
-def profile_of(state: dict[str, Any]) -> Profile:
+def profile_of(state: PrescreenState) -> Profile:
     """The profile the answers so far describe (prefilled ones first)."""
     profile = Profile()
-    for name, value in state["prefill"].items():
+    for name, value in state.prefill.items():
         profile = with_answer(profile, name, value)
-    for name in state["history"]:
-        if name in state["answers"]:
-            profile = with_answer(profile, name, state["answers"][name])
+    for name in state.history:
+        if name in state.answers:
+            profile = with_answer(profile, name, state.answers[name])
     return profile
 
 
-def next_field(profile: Profile, asked: list[str], today: date) -> tuple[str | None, Result]:
+def next_field(profile: Profile, asked: Sequence[str], today: date) -> tuple[str | None, Result]:
     """The first question still worth asking that was not asked yet, and the result so far."""
     result = evaluate(profile, today)
     for name in result.pending:
@@ -212,164 +217,223 @@ def next_field(profile: Profile, asked: list[str], today: date) -> tuple[str | N
     return None, result
 
 
-def _fresh(prefill: dict[str, Any]) -> dict[str, Any]:
-    return {"prefill": prefill, "answers": {}, "history": [], "q": None, "offer": []}
+class PrescreenState(FlowState):
+    """The answers so far: prefilled ones, then those asked, in the order asked."""
+
+    model_config = ConfigDict(extra="ignore")  # "q" is worked out from the step
+
+    prefill: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, Any] = Field(default_factory=dict)
+    history: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def q(self) -> str | None:
+        """The question on screen; None at the result."""
+        return None if self.step == RESULT else self.step
+
+    @model_validator(mode="after")
+    def _describes_a_profile(self) -> PrescreenState:
+        """Answers the rules cannot take (a damaged state) are refused: it starts again."""
+        try:
+            profile_of(self)
+        except (ValidationError, KeyError, TypeError, AttributeError) as error:
+            raise ValueError(str(error)) from None
+        return self
 
 
-def _valid(state: dict[str, Any]) -> bool:
-    try:
-        profile_of(state)
-    except (KeyError, TypeError, AttributeError, ValidationError):
-        return False
-    return isinstance(state.get("history"), list) and isinstance(state.get("offer"), list)
+def _choice_caption(question: Question, value: Any) -> Callable[[Lang], str]:
+    return lambda lang: choice_label(question, value, lang)
+
+
+def _question_keyboard(ctx: Context, state: PrescreenState, rows: list[list[Button]]) -> Keyboard:
+    """The answers laid out by the width of their labels, then 上一步 / 重新开始."""
+    answers, nav = rows
+    return keyboard(*_rows(answers), nav)
+
+
+def _has_history(state: PrescreenState) -> bool:
+    return bool(state.history)
+
+
+BACK = back_choice("prescreen.nav.back", when=_has_history)
+RESTART = restart_choice("prescreen.nav.restart")
+BACK_RESTART = [BACK, restart_choice("prescreen.nav.restart", when=_has_history)]
 
 
 # -- the dialog -------------------------------------------------------------------------------
 
 
-class PrescreenDialog:
+class PrescreenDialog(ResumableFlow[PrescreenState]):
     """One question at a time, driven by the rules module; the verdict at the end."""
 
     name = "prescreen"
     command = "prescreen"
     menu_key = "ps"
+    state_type = PrescreenState
 
     def __init__(self, today: Callable[[], date] = dates.today) -> None:
         self.today = today  # today in Asia/Shanghai; tests pass a fixed day
-
-    # Dialog protocol
-
-    def start(self, ctx: Context, args: str) -> Step:
-        return self._next(ctx, _fresh(parse_args(args, self.today())), intro=True)
-
-    def waiting(self, state: dict[str, Any]) -> bool:
-        # A damaged state waits too: the next text or tap starts again from the first question.
-        return not _valid(state) or state.get("q") is not None
-
-    def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
-        if not _valid(state):
-            return self._restart(ctx, state)
-        return self._next(ctx, state)
-
-    def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
-        if not _valid(state):
-            return self._restart(ctx, state)
-        question = QUESTIONS[state["q"]]
-        value = read_answer(question, text, self.today())
-        if isinstance(value, Problem):
-            return self._next(ctx, state, problem=value)
-        return self._answer(ctx, state, value)
-
-    def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
-        if not _valid(state):
-            return self._restart(ctx, state)
-        if payload not in state["offer"]:
-            raise ForgedButton(payload)
-        if payload == "restart":
-            return self._restart(ctx, state)
-        if payload == "back":
-            history = state["history"][:-1]
-            answers = {k: v for k, v in state["answers"].items() if k in history}
-            return self._next(ctx, {**state, "history": history, "answers": answers})
-        if payload == "score":
-            return ctx.engine.switch_dialog(ctx, SCORE_DIALOG)
-        question = QUESTIONS[state["q"]]
-        value = UNKNOWN if payload == "u" else question.choices[int(payload[2:])]
-        shown = (
-            label("prescreen.choice.unknown", ctx.lang)
-            if value is UNKNOWN
-            else choice_label(question, value, ctx.lang)
+        questions = [self._ask(question) for question in QUESTIONS.values()]
+        result = Ask(
+            RESULT,
+            self._result,
+            buttons=[
+                [Choice("score", "menu.sc", end=self._to_score, when=self._grade_missing)],
+                [BACK, RESTART],
+            ],
+            result=True,
+            arrange=self._result_keyboard,
         )
-        echo = Outgoing(
-            ctx.render(
-                "prescreen_answered.html.j2",
-                number=len(state["history"]) + 1,
-                question=label(f"prescreen.q.{question.field}", ctx.lang),
-                answer=shown,
-            ),
-            edit=True,
+        self.steps = (*questions, result)
+
+    # -- the declaration ----------------------------------------------------------------------
+
+    def _ask(self, question: Question) -> Ask[PrescreenState]:
+        answers = [
+            Choice(f"v:{index}", _choice_caption(question, value), then=self._tapped(value))
+            for index, value in enumerate(question.choices)
+        ]
+        answers.append(Choice("u", "prescreen.choice.unknown", then=self._tapped(UNKNOWN)))
+        return Ask(
+            question.field,
+            "prescreen_question.html.j2",
+            values=lambda ctx, state: {
+                "number": len(state.history) + 1,
+                "question": label(f"prescreen.q.{question.field}", ctx.lang),
+                "kind": question.kind,
+            },
+            buttons=[answers, BACK_RESTART],
+            typed=Typed(self._read(question), then=self._answer),
+            number_expected=question.kind == "number",
+            arrange=_question_keyboard,
         )
-        step = self._answer(ctx, state, value)
-        return Step([echo, *step.messages], step.state)
 
-    # steps
+    def _read(self, question: Question) -> Callable[[Context, PrescreenState, str], Any]:
+        return lambda ctx, state, text: read_answer(question, text, self.today(), ctx.lang)
 
-    def _answer(self, ctx: Context, state: dict[str, Any], value: Any) -> Step:
-        name = state["q"]
-        answers = dict(state["answers"])
+    def _tapped(self, value: Any) -> Callable[[Context, PrescreenState], Outcome[PrescreenState]]:
+        """A tapped answer: echoed in place of the question, then the next one."""
+
+        def tapped(ctx: Context, state: PrescreenState) -> Outcome[PrescreenState]:
+            question = QUESTIONS[state.step]
+            shown = (
+                label("prescreen.choice.unknown", ctx.lang)
+                if value is UNKNOWN
+                else choice_label(question, value, ctx.lang)
+            )
+            echo = Outgoing(
+                ctx.render(
+                    "prescreen_answered.html.j2",
+                    number=len(state.history) + 1,
+                    question=label(f"prescreen.q.{question.field}", ctx.lang),
+                    answer=shown,
+                ),
+                edit=True,
+            )
+            outcome = self._answer(ctx, state, value)
+            if isinstance(outcome, Moved):
+                return Moved(outcome.state, [echo, *outcome.before])
+            return outcome
+
+        return tapped
+
+    def _answer(self, ctx: Context, state: PrescreenState, value: Any) -> Outcome[PrescreenState]:
+        name = state.step
+        answers = dict(state.answers)
         if value is not UNKNOWN:
             answers[name] = value
-        new = {**state, "answers": answers, "history": [*state["history"], name]}
+        new = state.model_copy(update={"answers": answers, "history": [*state.history, name]})
         try:
             profile_of(new)
         except ValidationError:
-            return self._next(ctx, state, problem=Problem(code="invalid", given=str(value)))
-        return self._next(ctx, new)
+            return _refused(ctx.lang, "invalid", given=str(value))
+        return Moved(self._onward(new))
 
-    def _restart(self, ctx: Context, state: dict[str, Any]) -> Step:
-        """All answers dropped (a prefilled grade is kept); also for a damaged state."""
-        prefill = state.get("prefill")
-        fresh = _fresh(prefill if isinstance(prefill, dict) else {})
-        if not _valid(fresh):
-            fresh = _fresh({})
-        return self._next(ctx, fresh, restarted=True)
+    # -- where the flow goes: computed from the rules -----------------------------------------
 
-    def _next(
-        self,
-        ctx: Context,
-        state: dict[str, Any],
-        *,
-        intro: bool = False,
-        restarted: bool = False,
-        problem: Problem | None = None,
-    ) -> Step:
-        """Ask the question now due (again, with ``problem``), or show the result."""
-        today = self.today()
-        profile = profile_of(state)
-        name, result = next_field(profile, state["history"], today)
-        if name is None:
-            return self._result(ctx, state, profile, result)
-        question = QUESTIONS[name]
-        buttons, offer = self._question_buttons(ctx, question, bool(state["history"]))
-        messages = []
-        if intro or restarted:  # on its own, so it stays when the question is answered
-            messages.append(
-                ctx.message(
-                    "prescreen_intro.html.j2", intro=intro, estimate=self._estimate(ctx, state)
-                )
-            )
-        text = ctx.render(
-            "prescreen_question.html.j2",
-            problem=problem,
-            number=len(state["history"]) + 1,
-            question=label(f"prescreen.q.{name}", ctx.lang),
-            kind=question.kind,
+    def following(self, state: PrescreenState) -> str:
+        name, _ = next_field(profile_of(state), state.history, self.today())
+        return RESULT if name is None else name
+
+    def _onward(self, state: PrescreenState) -> PrescreenState:
+        return state.model_copy(update={"step": self.following(state)})
+
+    def start(self, ctx: Context, args: str) -> Step:
+        fresh = self._fresh(ctx, parse_args(args, self.today()), intro=True)
+        return self.ask(ctx, fresh.state, before=fresh.before)
+
+    def _fresh(
+        self, ctx: Context, prefill: dict[str, Any], *, intro: bool
+    ) -> Moved[PrescreenState]:
+        """No answers but ``prefill``: the first question, after the introduction on its own
+        (so it stays when the question is answered), or after "the answers are cleared"."""
+        try:
+            fresh = PrescreenState(v=self.version, step=RESULT, prefill=prefill)
+        except ValidationError:  # a damaged prefill
+            fresh = PrescreenState(v=self.version, step=RESULT)
+        opening = ctx.message(
+            "prescreen_intro.html.j2", intro=intro, estimate=self._estimate(ctx, fresh)
         )
-        messages.append(Outgoing(text, buttons, number_expected=question.kind == "number"))
-        return Step(messages, {**state, "q": name, "offer": offer})
+        state = self._onward(fresh)
+        return Moved(state, [] if state.step == RESULT else [opening])
 
-    def _question_buttons(
-        self, ctx: Context, question: Question, can_go_back: bool
-    ) -> tuple[Keyboard, list[str]]:
-        answers = [
-            ctx.button(choice_label(question, value, ctx.lang), f"v:{index}", text=True)
-            for index, value in enumerate(question.choices)
-        ]
-        answers.append(ctx.button("prescreen.choice.unknown", "u"))
-        offer = [f"v:{index}" for index in range(len(question.choices))] + ["u"]
-        nav: list[Button] = []
-        if can_go_back:
-            nav = [
-                ctx.button("prescreen.nav.back", "back"),
-                ctx.button("prescreen.nav.restart", "restart", word="restart"),
-            ]
-            offer += ["back", "restart"]
-        return keyboard(*_rows(answers), nav), offer
+    def back(self, ctx: Context, state: PrescreenState) -> Outcome[PrescreenState]:
+        """The last answer dropped: its question again."""
+        history = state.history[:-1]
+        answers = {k: v for k, v in state.answers.items() if k in history}
+        return Moved(
+            self._onward(state.model_copy(update={"history": history, "answers": answers}))
+        )
 
-    def _result(
-        self, ctx: Context, state: dict[str, Any], profile: Profile, result: Result
-    ) -> Step:
+    def restart(self, ctx: Context, state: PrescreenState) -> Outcome[PrescreenState]:
+        """Every answer dropped; a grade handed over by the quick score is kept."""
+        return self._fresh(ctx, state.prefill, intro=False)
+
+    def damaged(self, ctx: Context, stored: dict[str, Any]) -> Step:
+        """Started again as by 重新开始, keeping the prefilled answers if they can be kept."""
+        prefill = stored.get("prefill")
+        fresh = self._fresh(ctx, prefill if isinstance(prefill, dict) else {}, intro=False)
+        return self.ask(ctx, fresh.state, before=fresh.before)
+
+    def migrate(self, stored: dict[str, Any]) -> dict[str, Any] | None:
+        # Before versions: the same fields, with "q" (null at the result) for the step.
+        if "v" in stored or not isinstance(stored.get("history"), list):
+            return None
+        q = stored.get("q")
+        return {**stored, "step": q if isinstance(q, str) else RESULT}
+
+    # -- the result ---------------------------------------------------------------------------
+
+    def _grade_missing(self, state: PrescreenState) -> bool:
+        return "grade" in evaluate(profile_of(state), self.today()).missing
+
+    def _to_score(self, ctx: Context, state: PrescreenState) -> Switch:
+        if SCORE_DIALOG not in ctx.engine.dialogs:
+            raise ForgedButton("score")
+        return Switch(SCORE_DIALOG)
+
+    def _result_keyboard(
+        self, ctx: Context, state: PrescreenState, rows: list[list[Button]]
+    ) -> Keyboard:
+        score, nav = rows
+        if SCORE_DIALOG not in ctx.engine.dialogs:
+            score = []
+        result = evaluate(profile_of(state), self.today())
+        refs = sorted(
+            (ref for ref in {r.ref for r in result.reasons} if knowledge().get(ref) is not None),
+            key=lambda ref: int(ref.removeprefix("art-")),
+        )
+        return (
+            *article_buttons(refs, ctx.lang),
+            *keyboard(score, nav),
+            *report_buttons.prescreen_buttons(ctx),
+        )
+
+    def _result(self, ctx: Context, state: PrescreenState, error: str | None) -> str:
         lang = ctx.lang
+        profile = profile_of(state)
+        result = evaluate(profile, self.today())
         context = report_context(result, lang)
         howtos = {}
         for item in context["missing"]:
@@ -384,21 +448,7 @@ class PrescreenDialog:
         if overall in steps:
             steps.remove(overall)
             steps.insert(0, overall)
-        score = "grade" in result.missing and SCORE_DIALOG in ctx.engine.dialogs
         context["steps"] = steps
-        refs = sorted(
-            (ref for ref in {r.ref for r in result.reasons} if knowledge().get(ref) is not None),
-            key=lambda ref: int(ref.removeprefix("art-")),
-        )
-        offer = ["back", "restart"] if state["history"] else ["restart"]
-        extra: list[Button] = []
-        if score:
-            extra.append(ctx.button("menu.sc", "score"))
-            offer.append("score")
-        nav = [ctx.button("prescreen.nav.back", "back")] if state["history"] else []
-        nav.append(ctx.button("prescreen.nav.restart", "restart", word="restart"))
-        buttons = (*article_buttons(refs, lang), *keyboard(extra, nav))
-        buttons += report_buttons.prescreen_buttons(ctx)
         report_buttons.remember_prescreen(ctx, profile)
         estimate = (
             self._estimate(ctx, state)
@@ -407,14 +457,14 @@ class PrescreenDialog:
         )
         text = ctx.render("prescreen_result.html.j2", estimate=estimate, **context)
         ctx.log(f"prescreen:{result.verdict}")
-        return Step([Outgoing(text, buttons)], {**state, "q": None, "offer": offer})
+        return text
 
     @staticmethod
-    def _estimate(ctx: Context, state: dict[str, Any]) -> str | None:
+    def _estimate(ctx: Context, state: PrescreenState) -> str | None:
         """The prefilled grade, as a label, when the quick score handed one over."""
-        if "grade" not in state["prefill"]:
+        if "grade" not in state.prefill:
             return None
-        return choice_label(QUESTIONS["grade"], state["prefill"]["grade"], ctx.lang)
+        return choice_label(QUESTIONS["grade"], state.prefill["grade"], ctx.lang)
 
 
 # -- layout helpers ---------------------------------------------------------------------------

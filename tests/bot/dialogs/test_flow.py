@@ -70,3 +70,43 @@ def test_the_forget_confirmation_saved_before_versions_still_works(engine: Engin
     reply = tap(engine, "d:abc123:no")
     assert engine.chats.load(1).lang == "en" and engine.chats.load(1).flow is None
     assert reply.messages
+
+
+def test_a_score_saved_by_the_first_version_carries_on(engine: Engine) -> None:
+    # Version 1 kept the position, a ratio's pending value, and at the result "result": true.
+    _store(engine, "score", {"v": 1, "at": 0, "answers": {}, "value": 1.6})
+    reply = say(engine, "1.0")
+    assert "1. 工厂容积率" in shown(reply, 0) and "2/21" in shown(reply)
+    state = engine.chats.load(1).state
+    assert state["step"] == "ind-2" and state["at"] == 1
+    assert state["answers"] == {"ind-1": {"value": 1.6, "requirement": 1.0}}
+    _store(engine, "score", {"v": 1, "at": 21, "answers": {}})  # a position out of range
+    reply = say(engine, "跳过")  # taken as the answer to the first question
+    assert "2/21" in shown(reply) and engine.chats.load(1).state["at"] == 1
+
+
+def test_a_score_at_its_result_hands_text_to_the_qa(engine: Engine) -> None:
+    _store(engine, "score", {"v": 1, "result": True, "grade": 3, "answers": {"ind-3": "leading"}})
+    say(engine, "绿色工厂要满足什么条件？")
+    assert engine.chats.load(1).flow is None
+
+
+def test_a_pre_screen_saved_before_versions_carries_on(engine: Engine) -> None:
+    # Then: no "v", the question on screen as "q" (null at the result) and its buttons' list.
+    old = {"prefill": {}, "answers": {"unit_type": "factory"}, "history": ["unit_type"]}
+    _store(engine, "prescreen", {**old, "q": "target", "offer": ["v:0", "v:1", "u"]})
+    reply = say(engine, "不确定")
+    state = engine.chats.load(1).state
+    assert "旧版本" not in shown(reply, 0) and state["history"] == ["unit_type", "target"]
+    assert state["q"] == state["step"] != "target" and "第3题" in shown(reply)
+    _store(engine, "prescreen", {**old, "q": None, "offer": ["restart"]})  # at the result
+    say(engine, "绿色工厂要满足什么条件？")
+    assert engine.chats.load(1).flow is None
+
+
+def test_a_pre_screen_answer_the_rules_refuse_starts_it_again(engine: Engine) -> None:
+    state = {"v": 1, "step": "entity", "answers": {"grade": 9}, "history": ["grade"]}
+    _store(engine, "prescreen", state)
+    reply = tap(engine, "d:abc123:u")
+    assert "已清空之前的回答，重新开始。" in shown(reply, 0)
+    assert engine.chats.load(1).state["q"] == "unit_type"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.app import build_engine
-from bot.dialogs.prescreen import PrescreenDialog, parse_args, read_answer
+from bot.dialogs.prescreen import PrescreenDialog, PrescreenState, parse_args, read_answer
 from bot.engine import Context, Engine, Incoming, Outgoing, Reply
 from bot.prescreen import EXCLUSIONS, QUESTIONS
 from tests.support.tg_html import parse_html
@@ -498,8 +498,11 @@ def test_every_question_has_buttons_in_both_languages(engine: Engine) -> None:
     for lang in ("zh", "en"):
         ctx = Context(engine, engine.chats.load(50), 50, lang, False, "0f0f0f")  # type: ignore[arg-type]
         for question in QUESTIONS.values():
-            rows, offer = dialog._question_buttons(ctx, question, True)
-            assert offer[-2:] == ["back", "restart"]
+            # asked after another question: 上一步 and 重新开始 shown too
+            state = PrescreenState(v=1, step=question.field, history=["unit_type"])
+            rows = dialog.ask(ctx, state).messages[-1].buttons
+            offer = [f"v:{index}" for index in range(len(question.choices))]
+            offer += ["u", "back", "restart"]
             data = [b.data for row in rows for b in row]
             assert data == [f"d:0f0f0f:{payload}" for payload in offer]
             assert all(len(d.encode()) <= 64 for d in data)
