@@ -8,6 +8,7 @@ Telegram's rate limits as measured on the clock.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -481,7 +482,7 @@ async def test_processes_on_one_database_share_the_send_budget(tmp_path: Path) -
     assert all(r.sent for r in results)  # both did send
     assert len(slots) >= 60
     ordered = sorted(slots)
-    gaps = [later - earlier for earlier, later in zip(ordered, ordered[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ordered)]
     assert min(gaps) >= 1 / per_second - 1e-6, min(gaps)  # one slot per interval, shared
     times = sorted(m.at for sender in senders for m in sender.sent)
     assert times[0] >= ordered[0] - 1e-3  # and nothing was sent before its slot began
