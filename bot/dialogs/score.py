@@ -361,6 +361,7 @@ class ScoreDialog:
     # -- the result ---------------------------------------------------------------------------
 
     def _result(self, ctx: Context, answers: ScoreInput, confirmation: Outgoing) -> Step:
+        from bot.offload import heavy
         from scoring.chart import render_png
 
         report = score(answers)
@@ -372,7 +373,7 @@ class ScoreDialog:
             attachment=Attachment(
                 kind="photo",
                 filename="score.png",
-                data=render_png(report, ctx.lang),
+                data=heavy(render_png, report, ctx.lang),
                 caption=ctx.label("score.chart.caption"),
             )
         )

@@ -219,6 +219,7 @@ class ReportDialog:
         return Step([Outgoing(text, keyboard(*rows))], {"asked": True})
 
     def _send(self, ctx: Context, saved: SavedInputs, unit: str | None) -> Step:
+        from bot.offload import heavy
         from bot.report.content import build
         from bot.report.pdf import make_pdf
 
@@ -234,7 +235,7 @@ class ReportDialog:
         document = Attachment(
             kind="document",
             filename=f"greenbot-report-{day.isoformat()}.pdf",
-            data=make_pdf(content),
+            data=heavy(make_pdf, content),
             caption=ctx.label("report.caption"),
         )
         ctx.log("report:pdf")

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from bot.engine import Engine, Incoming
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
+from bot.transports.turns import TurnRunner
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class BotCore:
         policy: RetryPolicy = DEFAULT_POLICY,
     ) -> None:
         self.engine = engine
+        self.turns = TurnRunner(engine)  # turns off the event loop: a chart stalls no one else
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -94,7 +96,9 @@ class BotCore:
     ) -> None:
         async with self._in_turn(chat_id):
             self._seen(chat_id)
-            reply = self.engine.handle(Incoming(chat_id, user_id, text=text, lang_code=lang_code))
+            reply = await self.turns.handle(
+                Incoming(chat_id, user_id, text=text, lang_code=lang_code)
+            )
             await self.outbox.deliver(chat_id, reply)
 
     async def on_callback(
@@ -108,7 +112,7 @@ class BotCore:
     ) -> None:
         async with self._in_turn(chat_id):
             self._seen(chat_id)
-            reply = self.engine.handle(
+            reply = await self.turns.handle(
                 Incoming(
                     chat_id, user_id, button=data or "", lang_code=lang_code, message_id=message_id
                 )
