@@ -1,0 +1,1 @@
+"""The web chat: an aiohttp application over the same engine as Telegram."""

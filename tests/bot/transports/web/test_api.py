@@ -1,0 +1,184 @@
+"""The web chat's JSON API under aiohttp's test client: sessions, CSRF, limits, escaping."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+
+from bot.transports.web.app import COOKIE, CSRF_HEADER, WebConfig
+from tests.bot.transports.web.conftest import WebUser, tags_of
+
+Users = Callable[..., Awaitable[WebUser]]
+INJECTION = '<script>alert(1)</script><img src=x onerror="alert(2)"><b>粗</b>&amp;'
+
+
+async def test_a_new_visitor_gets_an_httponly_lax_cookie_and_a_csrf_token(users: Users) -> None:
+    user = await users()
+    response = await user.get("/api/session")
+    data = await response.json()
+    assert data["fresh"] is False and data["csrf"] == user.csrf and data["lang"] == "zh"
+    first = await (await users(start=False)).get("/api/session")
+    cookie = first.cookies[COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["secure"]
+    assert len(cookie.value) >= 43  # 256 random bits
+
+
+async def test_the_cookie_is_secure_behind_an_https_proxy(tmp_path: Any) -> None:
+    from bot.app import build_engine
+    from bot.transports.web.app import make_app
+
+    db = str(tmp_path / "p.sqlite3")
+    app = make_app(build_engine(db), db, WebConfig(behind_proxy=True))
+    async with TestServer(app) as server:
+        user, other = WebUser(server), WebUser(server)
+        response = await user.get("/api/session", headers={"X-Forwarded-Proto": "https"})
+        assert response.cookies[COOKIE]["secure"]
+        plain = await other.get("/api/session")
+        assert not plain.cookies[COOKIE]["secure"]
+        await user.http.close()
+        await other.http.close()
+
+
+async def test_a_session_id_the_server_did_not_issue_is_never_taken_up(users: Users) -> None:
+    user = await users()
+    planted = "A" * 43
+    user.plant(planted)
+    response = await user.get("/api/session")
+    data = await response.json()
+    assert data["fresh"] is True
+    assert response.cookies[COOKIE].value != planted
+    # and a turn under the planted id alone is refused
+    user.plant(planted)
+    refused = await user.post({"text": "/help"})
+    assert refused.status == 403 and (await refused.json())["error"] == "session"
+
+
+async def test_html_typed_in_a_question_comes_back_as_text(users: Users) -> None:
+    user = await users()
+    reply = await user.say(f"绿色工厂 {INJECTION}")
+    nodes = [n for m in reply["messages"] for n in m["nodes"]]
+    assert "script" not in tags_of(nodes) and "img" not in tags_of(nodes)
+    raw = await (await user.post({"text": INJECTION})).text()
+    assert "<script" not in raw.replace("\\u003c", "<").lower() or "<script>alert(1)" in raw
+    assert all(
+        t in {"b", "i", "u", "s", "code", "pre", "a", "blockquote", "span"} for t in tags_of(nodes)
+    )
+
+
+async def test_html_typed_as_a_unit_name_comes_back_as_text(users: Users) -> None:
+    user = await users()
+    await user.say("/remind")
+    reply = await user.say(INJECTION)
+    shown = user.text()
+    nodes = [n for m in reply["messages"] for n in m["nodes"]]
+    assert "<script>alert(1)</script>" in shown  # the name, as typed, as text
+    assert "script" not in tags_of(nodes) and "img" not in tags_of(nodes)
+
+
+async def test_a_missing_or_forged_csrf_token_is_refused_with_a_clear_message(
+    users: Users,
+) -> None:
+    user = await users()
+    for token in ("", "forged-token", user.csrf[:-1] + "x"):
+        response = await user.post({"text": "/help"}, **{CSRF_HEADER: token})
+        assert response.status == 403
+        body = await response.json()
+        assert body["error"] == "csrf" and "安全校验" in body["message"]
+    other = await users()
+    stolen = await other.post({"text": "/help"}, **{CSRF_HEADER: user.csrf})
+    assert stolen.status == 403  # one session's token is no good for another
+    cross = await user.post({"text": "/help"}, Origin="http://evil.example")
+    assert cross.status == 403
+    assert (await user.say("/help"))["messages"]
+
+
+async def test_an_oversized_body_gets_413_and_a_message(users: Users) -> None:
+    user = await users()
+    response = await user.post({"text": "长" * 20_000})
+    assert response.status == 413
+    assert "太长" in (await response.json())["message"]
+    response = await user.post({"text": "x" * 5000})  # small body, over the text limit
+    assert response.status == 413
+
+
+async def test_malformed_requests_get_400(users: Users) -> None:
+    user = await users()
+    for payload in ([1], {"text": 5}, {}, {"text": "a", "button": "b"}):
+        response = await user.post(payload)
+        assert response.status == 400, payload
+    raw = await user.http.post(
+        user.url("/api/turn"), data=b"{not json", headers={CSRF_HEADER: user.csrf}
+    )
+    assert raw.status == 400
+
+
+async def test_security_headers_on_every_response(users: Users) -> None:
+    user = await users()
+    for path in ("/", "/static/app.js", "/api/session", "/nowhere"):
+        response = await user.get(path)
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_the_page_has_no_inline_script_or_style_and_no_outside_request(
+    users: Users,
+) -> None:
+    user = await users()
+    page = await (await user.get("/")).text()
+    assert '<script src="/static/app.js" defer></script>' in page
+    assert page.count("<script") == 1 and "style=" not in page and "<style" not in page
+    assert (
+        "http://" not in page
+        and "https://" not in page
+        and "//" not in page.replace("<!doctype", "").split("<body")[0].replace("/static/", "")
+    )
+    assert "<noscript>" in page and 'lang="zh-CN"' in page
+    english = await (await user.get("/?lang=zh")).text()
+    assert "绿色制造咨询助手" in english
+
+
+async def test_buttons_expired_and_forged_get_the_engines_notice(users: Users) -> None:
+    user = await users()
+    await user.say("/prescreen")
+    old = user.buttons()[0]["data"]
+    await user.say("/prescreen")  # a new step: the old buttons expire
+    expired = await user.turn(button=old)
+    assert expired["notice"] == "这个菜单已过期"
+    forged = await user.turn(button="zz:<b>")
+    assert forged["notice"] == "无法识别这个按钮"
+
+
+async def test_article_buttons_and_the_article_command(users: Users) -> None:
+    user = await users()
+    await user.say("企业申请绿色工厂需要满足什么条件？")
+    assert "第七条" in user.text()
+    article = next(b for b in user.buttons() if "第" in b["label"])
+    await user.turn(button=article["data"])
+    assert "第" in user.text()
+    await user.say("/article 11")
+    assert "第十一条" in user.text()
+
+
+async def test_the_chart_is_an_image_only_its_session_can_fetch(users: Users) -> None:
+    user = await users()
+    await user.say("/score")
+    for _ in range(40):  # skip every indicator to the result
+        skip = [b for b in user.buttons() if "跳过" in b["label"]]
+        if not skip:
+            break
+        await user.turn(button=skip[0]["data"])
+    files = [m["file"] for m in user.last["messages"] if "file" in m]
+    assert files and files[0]["kind"] == "photo"
+    url = files[0]["url"]
+    stranger = await users()
+    assert (await stranger.get(url)).status == 410
+    image = await user.get(url)
+    assert image.status == 200 and image.content_type == "image/png"
+    assert (await image.read()).startswith(b"\x89PNG")
+    assert (await user.get(url)).status == 200  # a chart stays while the page shows it
