@@ -92,7 +92,13 @@
       img.src = file.url;
       img.alt = file.alt;
       img.addEventListener("load", scrollDown);
-      figure.appendChild(img);
+      var zoom = document.createElement("a"); // full size on a phone's narrow screen
+      zoom.className = "zoom";
+      zoom.href = file.url;
+      zoom.target = "_blank";
+      zoom.rel = "noopener";
+      zoom.appendChild(img);
+      figure.appendChild(zoom);
     } else {
       var link = document.createElement("a");
       link.href = file.url;
