@@ -27,6 +27,10 @@ from bot.engine import Engine, Incoming, Reply
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# One core is left to the process answering users; the workers run at a lower priority, so a
+# burst of charts slows the charts, not everyone's answers.
+WORKER_PROCESSES = max(1, min(2, (os.cpu_count() or 1) - 1))
+WORKER_NICENESS = 10
 TURN_THREADS = 16  # turns waiting for a chart each hold one; the others go on meanwhile
 _local = threading.local()  # .lock: the engine lock held by this thread's turn, if any
 _pool: ProcessPoolExecutor | None = None
@@ -39,15 +43,23 @@ def _processes() -> ProcessPoolExecutor:
         if _pool is None:
             # spawn, not fork: forking a process that runs threads can copy a held lock.
             _pool = ProcessPoolExecutor(
-                max_workers=max(1, min(2, os.cpu_count() or 1)),
+                max_workers=WORKER_PROCESSES,
                 mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm,
             )
         return _pool
 
 
 def _warm() -> None:
-    """Imports a chart needs, done ahead in each worker process (about a second)."""
-    import scoring.chart  # noqa: F401
+    """A chart drawn ahead in each worker process: the first one imports matplotlib and loads
+    the font (about two seconds), which no user should wait for."""
+    from scoring.chart import render_png
+    from scoring.inputs import ScoreInput
+    from scoring.report import score
+
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    render_png(score(ScoreInput()), "zh")
 
 
 def _run_heavy(call: Callable[[], Any]) -> Any:
@@ -76,9 +88,10 @@ def _run_heavy(call: Callable[[], Any]) -> Any:
 
 
 def warm_processes() -> None:
-    """Start the worker processes and their imports now rather than at the first chart."""
-    for _ in range(2):
-        _processes().submit(_warm)
+    """Start the worker processes now rather than at the first chart."""
+    pool = _processes()
+    for _ in range(WORKER_PROCESSES):
+        pool.submit(int)
 
 
 class TurnRunner:
