@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, runtime_checkable
 
+from bot.identity import ChatId, as_chat_id
 from bot.render import LANGS, Lang, label, normalize_lang, render
 from bot.storage import ChatState, ChatStore
 
@@ -48,12 +49,15 @@ MAX_TEXT_IN = 4096  # Telegram never delivers more; the console is held to the s
 class Incoming:
     """One event from a user: a message or a tapped button."""
 
-    chat_id: int
+    chat_id: ChatId  # channel-aware (bot.identity); an int is taken as a Telegram chat
     user_id: int
     text: str | None = None
     button: str | None = None  # callback data
     lang_code: str | None = None  # Telegram's language_code of the user
     message_id: int | None = None  # the message whose button was tapped
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chat_id", as_chat_id(self.chat_id))
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class Context:
     forgotten: bool = False  # set by /forget: nothing about this chat may be written again
 
     @property
-    def chat_id(self) -> int:
+    def chat_id(self) -> ChatId:
         return self.chat.chat_id
 
     @property
@@ -183,7 +187,7 @@ class Router:
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
         self.text_handler: TextHandler | None = None
-        self.forget_hooks: list[Callable[[Services, int], None]] = []
+        self.forget_hooks: list[Callable[[Services, ChatId], None]] = []
 
     def command(
         self, *names: str, admin: bool = False, describe: str | None = None
@@ -211,7 +215,9 @@ class Router:
         self.text_handler = handler
         return handler
 
-    def on_forget(self, hook: Callable[[Services, int], None]) -> Callable[[Services, int], None]:
+    def on_forget(
+        self, hook: Callable[[Services, ChatId], None]
+    ) -> Callable[[Services, ChatId], None]:
         self.forget_hooks.append(hook)
         return hook
 
@@ -340,8 +346,9 @@ class Engine:
             lang = normalize_lang(incoming.lang_code)
             return Reply([Outgoing(render("error.html.j2", lang))], notice=None)
 
-    def forget(self, chat_id: int) -> None:
+    def forget(self, chat_id: ChatId | int) -> None:
         """Delete everything stored about a chat."""
+        chat_id = as_chat_id(chat_id)
         for router in self.routers:
             for hook in router.forget_hooks:
                 hook(self.services, chat_id)

@@ -18,6 +18,9 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.identity import ChatId, as_chat_id
+from bot.migrations import migrate_chat_ids
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -36,6 +39,7 @@ def open_database(path: str) -> sqlite_utils.Database:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    migrate_chat_ids(db)  # a database of an earlier release: before anything reads it
     ensure_schema(db)
     return db
 
@@ -44,7 +48,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if "chats" not in db.table_names():
         db.table("chats").create(
             {
-                "chat_id": int,
+                "chat_id": str,
                 "lang": str,
                 "flow": str,
                 "state": str,
@@ -61,7 +65,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     elif "paused" not in db.table("chats").columns_dict:  # a database from before flows could pause
         db.table("chats").add_column("paused", str)
     if "activity" not in db.table_names():
-        db.table("activity").create({"id": int, "chat_id": int, "kind": str, "at": float}, pk="id")
+        db.table("activity").create({"id": int, "chat_id": str, "kind": str, "at": float}, pk="id")
         db.table("activity").create_index(["chat_id"])
         db.table("activity").create_index(["kind", "at"])
 
@@ -81,7 +85,7 @@ def busy_timeout(conn: sqlite3.Connection, milliseconds: int) -> Iterator[None]:
 class ChatState:
     """What the bot remembers about one chat."""
 
-    chat_id: int
+    chat_id: ChatId
     lang: str | None = None  # set by /lang; else the Telegram language code decides
     flow: str | None = None  # the guided flow in progress, if any
     state: dict[str, Any] = field(default_factory=dict)
@@ -90,15 +94,19 @@ class ChatState:
     # A flow put aside when another was started: {"flow": name, "state": {...}}, or None.
     paused: dict[str, Any] | None = None
 
+    def __post_init__(self) -> None:
+        self.chat_id = as_chat_id(self.chat_id)
+
 
 class ChatStore:
     """Read and write :class:`ChatState` rows and the activity log."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self._backlog: deque[tuple[int, str, float]] = deque(maxlen=ACTIVITY_BACKLOG)
+        self._backlog: deque[tuple[ChatId, str, float]] = deque(maxlen=ACTIVITY_BACKLOG)
 
-    def load(self, chat_id: int) -> ChatState:
+    def load(self, chat_id: ChatId | int) -> ChatState:
+        chat_id = as_chat_id(chat_id)
         # Once per message: a plain statement (sqlite-utils' query() wraps it in a savepoint).
         row = self.db.conn.execute(
             "select lang, flow, state, nonce, blocked, paused from chats where chat_id = ?",
@@ -138,18 +146,18 @@ class ChatStore:
             "update chats set created = coalesce(created, ?) where chat_id = ?", [now, chat.chat_id]
         )
 
-    def set_blocked(self, chat_id: int, blocked: bool = True) -> None:
+    def set_blocked(self, chat_id: ChatId | int, blocked: bool = True) -> None:
         chat = self.load(chat_id)
         chat.blocked = blocked
         self.save(chat)
 
-    def is_blocked(self, chat_id: int) -> bool:
+    def is_blocked(self, chat_id: ChatId | int) -> bool:
         return self.load(chat_id).blocked
 
-    def log(self, chat_id: int, kind: str) -> None:
+    def log(self, chat_id: ChatId | int, kind: str) -> None:
         """Count an event. Never makes an answer wait: while another process holds the
         database, rows wait in memory (one WARNING line) and are written with the next one."""
-        self._backlog.append((chat_id, kind, time.time()))
+        self._backlog.append((as_chat_id(chat_id), kind, time.time()))
         was_behind = len(self._backlog) > 1
         try:
             with busy_timeout(self.db.conn, ACTIVITY_WAIT_MS), self.db.conn:
@@ -165,7 +173,8 @@ class ChatStore:
             log.warning("activity log: %d delayed rows written", len(self._backlog))
         self._backlog.clear()
 
-    def forget(self, chat_id: int) -> None:
+    def forget(self, chat_id: ChatId | int) -> None:
+        chat_id = as_chat_id(chat_id)
         with self.db.conn:
             self.db.execute("delete from chats where chat_id = ?", [chat_id])
             self.db.execute("delete from activity where chat_id = ?", [chat_id])

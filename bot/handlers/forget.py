@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine import Context, ForgedButton, Outgoing, Router, Step, keyboard
+from bot.identity import is_group
 
 router = Router("forget")
 
@@ -53,4 +54,4 @@ class ForgetDialog:
 
 def _may_forget(ctx: Context) -> bool:
     """Anyone in a private chat; in a group (Telegram's negative ids) an administrator only."""
-    return ctx.chat_id >= 0 or ctx.is_admin
+    return not is_group(ctx.chat_id) or ctx.is_admin

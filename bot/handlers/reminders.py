@@ -22,6 +22,7 @@ import dataclasses
 import html
 import re
 
+from bot import identity
 from bot.engine import (
     Attachment,
     Button,
@@ -33,6 +34,7 @@ from bot.engine import (
     Services,
     keyboard,
 )
+from bot.identity import ChatId
 from bot.reminders.messages import render_units
 from bot.reminders.store import ReminderStore, UnitView
 
@@ -127,7 +129,7 @@ def _own_unit(ctx: Context, unit_id: int) -> UnitView | None:
 
 
 def _may_delete(ctx: Context, unit: UnitView) -> bool:
-    in_group = ctx.chat_id < 0
+    in_group = identity.is_group(ctx.chat_id)
     return not in_group or unit.enrolled_by is None or unit.enrolled_by == ctx.user_id
 
 
@@ -222,7 +224,7 @@ def _calendar(ctx: Context, deadline_id: int) -> Messages:
 
 
 @router.on_forget
-def forget(services: Services, chat_id: int) -> None:
+def forget(services: Services, chat_id: ChatId) -> None:
     """/forget: the chat's units, deadlines, reminders and block record go."""
     store = services.extras.get("reminders")
     if store is not None:

@@ -32,6 +32,7 @@ from bot.engine import (
     Step,
     keyboard,
 )
+from bot.identity import ChatId
 from bot.report.content import UNIT_MAX
 from bot.report.store import ReportInputStore, SavedInputs
 
@@ -159,7 +160,7 @@ def breakdown(ctx: Context) -> Messages:
 
 
 @router.on_forget
-def forget(services: Services, chat_id: int) -> None:
+def forget(services: Services, chat_id: ChatId) -> None:
     """/forget: the saved answers and unit name go."""
     store_of(services).forget(chat_id)
 

@@ -34,8 +34,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.identity import ChatId
 from bot.reminders.clock import Clock
-from bot.reminders.errors import ChatBlocked, PermanentError, RetryAfter, TransientError
+from bot.reminders.errors import (
+    ChatBlocked,
+    NoRoute,
+    PermanentError,
+    RetryAfter,
+    TransientError,
+)
 from bot.reminders.store import DEFAULT_LEASE_SECONDS, DueReminder, ReminderStore
 
 log = logging.getLogger(__name__)
@@ -54,11 +61,13 @@ RECORD_RETRY_CAP = 2.0  # seconds between tries, at most
 class Sender(Protocol):
     """How reminders reach a chat. Raise the errors of :mod:`bot.reminders.errors`."""
 
-    async def send_text(self, chat_id: int, html: str) -> None:
+    async def send_text(self, chat_id: ChatId, html: str) -> None:
         """Send ``html`` (Telegram's HTML subset, already escaped) to ``chat_id``."""
         ...
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+    async def send_document(
+        self, chat_id: ChatId, filename: str, data: bytes, caption: str
+    ) -> None:
         """Send a file (e.g. an ``.ics``) with an HTML caption."""
         ...
 
@@ -88,13 +97,13 @@ class RateLimiter:
         self.per_chat_interval = per_chat_interval * margin
         self._next_global = -math.inf
         self._paused_until = -math.inf
-        self._chat_next: dict[int, float] = {}
+        self._chat_next: dict[ChatId, float] = {}
 
-    def ready_at(self, chat_id: int) -> float:
+    def ready_at(self, chat_id: ChatId) -> float:
         """The earliest moment a message may start to ``chat_id``."""
         return max(self._next_global, self._paused_until, self._chat_next.get(chat_id, -math.inf))
 
-    def record(self, chat_id: int, moment: float) -> None:
+    def record(self, chat_id: ChatId, moment: float) -> None:
         """A send to ``chat_id`` starts at ``moment``."""
         self._next_global = moment + self.interval
         self._chat_next[chat_id] = moment + self.per_chat_interval
@@ -294,6 +303,10 @@ class Delivery:
             self.store.reschedule(item.id, now, error.seconds, f"429: {error}")
             self._retries[item.id] = now + error.seconds
             log.warning("reminder %s: flood control, retry in %.1f s", item.id, error.seconds)
+        except NoRoute as error:
+            self.stats.blocked += 1
+            self.store.deactivate_chat(item.chat_id, self.clock.now(), f"no route: {error}")
+            log.info("chat %s cannot be reached; its reminders wait inactive", item.chat_id)
         except ChatBlocked as error:
             self.stats.blocked += 1
             self.store.deactivate_chat(item.chat_id, self.clock.now(), f"403: {error}")

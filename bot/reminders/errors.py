@@ -2,6 +2,8 @@
 
 * :class:`RetryAfter` — Telegram's 429 flood control; wait ``seconds`` and send again.
 * :class:`ChatBlocked` — 403: the user blocked the bot (or the chat is gone); stop that chat.
+* :class:`NoRoute` — the chat's channel cannot carry a message now (a web chat without a
+  confirmed e-mail address): its reminders wait, inactive, until it gets a way.
 * :class:`TransientError` — 5xx, timeouts, network trouble; retried with backoff, never dropped.
 * :class:`MaybeDelivered` — a :class:`TransientError` whose request went out but got no answer in
   time: Telegram may have carried it out. Reminders retry it (at least once); a chat reply is not
@@ -29,6 +31,10 @@ class RetryAfter(DeliveryError):
 
 class ChatBlocked(DeliveryError):
     """403 Forbidden: the chat blocked the bot, or the bot can no longer write there."""
+
+
+class NoRoute(ChatBlocked):
+    """Nothing can reach the chat now; like a block, lifted when the chat gets a way."""
 
 
 class TransientError(DeliveryError):

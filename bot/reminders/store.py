@@ -38,6 +38,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.dates import TZ
+from bot.identity import ChatId, as_chat_id
+from bot.migrations import migrate_chat_ids
 from bot.reminders import rules, schedule
 from bot.reminders.rules import Deadline, Event, Kind
 
@@ -66,7 +68,7 @@ CREATE TABLE IF NOT EXISTS send_budget (
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
-    chat_id INTEGER NOT NULL,
+    chat_id TEXT NOT NULL,
     name TEXT NOT NULL,
     credit_code TEXT,
     event TEXT NOT NULL,
@@ -79,7 +81,7 @@ CREATE INDEX IF NOT EXISTS units_chat ON units (chat_id);
 CREATE TABLE IF NOT EXISTS deadlines (
     id INTEGER PRIMARY KEY,
     unit_id INTEGER NOT NULL REFERENCES units (id),
-    chat_id INTEGER NOT NULL,
+    chat_id TEXT NOT NULL,
     kind TEXT NOT NULL,
     due TEXT NOT NULL,
     holiday_adjusted TEXT,
@@ -92,7 +94,7 @@ CREATE TABLE IF NOT EXISTS reminders (
     id INTEGER PRIMARY KEY,
     deadline_id INTEGER NOT NULL REFERENCES deadlines (id),
     unit_id INTEGER NOT NULL,
-    chat_id INTEGER NOT NULL,
+    chat_id TEXT NOT NULL,
     offset_days INTEGER,
     send_at REAL NOT NULL,
     expires_at REAL NOT NULL,
@@ -110,7 +112,7 @@ CREATE INDEX IF NOT EXISTS reminders_sending ON reminders (claimed_at)
 CREATE INDEX IF NOT EXISTS reminders_deadline ON reminders (deadline_id);
 CREATE INDEX IF NOT EXISTS reminders_chat ON reminders (chat_id);
 CREATE TABLE IF NOT EXISTS blocked_chats (
-    chat_id INTEGER PRIMARY KEY,
+    chat_id TEXT PRIMARY KEY,
     blocked_at REAL NOT NULL,
     reason TEXT
 );
@@ -199,7 +201,7 @@ class UnitView:
     """An enrolled unit of one chat, with its deadlines in date order."""
 
     id: int
-    chat_id: int
+    chat_id: ChatId
     name: str
     credit_code: str | None
     event: Event
@@ -217,7 +219,7 @@ class DueReminder:
     id: int
     deadline_id: int
     unit_id: int
-    chat_id: int
+    chat_id: ChatId
     offset_days: int | None
     send_at: float
     expires_at: float
@@ -286,6 +288,7 @@ class ReminderStore:
         with the conversation store, so no global ``user_version`` is claimed)."""
         if self.readonly:
             return
+        migrate_chat_ids(self.db)  # a database of an earlier release: before anything reads it
         if {"units", "deadlines", "reminders", "blocked_chats"} <= set(self.db.table_names()):
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(units)")}
             if "enrolled_by" not in columns:  # a database from before groups were guarded
@@ -316,7 +319,7 @@ class ReminderStore:
 
     def enrol(
         self,
-        chat_id: int,
+        chat_id: ChatId | int,
         name: str,
         credit_code: str | None,
         event: Event | str,
@@ -336,6 +339,7 @@ class ReminderStore:
         returns the existing id (a double tap on "confirm" enrols once). Enrolling also lifts a
         block recorded for the chat: it is clearly talking to the bot again.
         """
+        chat_id = as_chat_id(chat_id)
         from bot import credit_code as credit
 
         moment = epoch(now)
@@ -417,8 +421,9 @@ class ReminderStore:
                     self.db.table("reminders").insert_all(rows)
         return int(unit_id)  # type: ignore[arg-type]
 
-    def list_units(self, chat_id: int) -> list[UnitView]:
+    def list_units(self, chat_id: ChatId | int) -> list[UnitView]:
         """The chat's units (oldest first), each with its deadlines and next reminder."""
+        chat_id = as_chat_id(chat_id)
         units = list(self.db.query("SELECT * FROM units WHERE chat_id = ? ORDER BY id", [chat_id]))
         if not units:
             return []
@@ -462,12 +467,16 @@ class ReminderStore:
             for row in units
         ]
 
-    def get_unit(self, chat_id: int, unit_id: int) -> UnitView | None:
+    def get_unit(self, chat_id: ChatId | int, unit_id: int) -> UnitView | None:
         """One of the chat's units, or ``None`` (also for another chat's unit)."""
+        chat_id = as_chat_id(chat_id)
         return next((unit for unit in self.list_units(chat_id) if unit.id == unit_id), None)
 
-    def get_deadline(self, chat_id: int, deadline_id: int) -> tuple[UnitView, DeadlineView] | None:
+    def get_deadline(
+        self, chat_id: ChatId | int, deadline_id: int
+    ) -> tuple[UnitView, DeadlineView] | None:
         """One of the chat's deadlines with its unit (for the ``.ics`` download), or ``None``."""
+        chat_id = as_chat_id(chat_id)
         row = self.db.execute(
             "SELECT unit_id FROM deadlines WHERE id = ? AND chat_id = ?", [deadline_id, chat_id]
         ).fetchone()
@@ -479,9 +488,10 @@ class ReminderStore:
         found = next((item for item in unit.deadlines if item.id == deadline_id), None)
         return (unit, found) if found else None
 
-    def delete_unit(self, chat_id: int, unit_id: int) -> bool:
+    def delete_unit(self, chat_id: ChatId | int, unit_id: int) -> bool:
         """Delete one of the chat's units with its deadlines and reminders; ``False`` if the
         chat has no such unit (another chat's unit is never touched)."""
+        chat_id = as_chat_id(chat_id)
         with self.db.atomic():
             owned = self.db.execute(
                 "SELECT 1 FROM units WHERE id = ? AND chat_id = ?", [unit_id, chat_id]
@@ -493,9 +503,10 @@ class ReminderStore:
             self.db.execute("DELETE FROM units WHERE id = ?", [unit_id])
         return True
 
-    def delete_deadline(self, chat_id: int, deadline_id: int) -> bool:
+    def delete_deadline(self, chat_id: ChatId | int, deadline_id: int) -> bool:
         """Stop one deadline of the chat's (its reminders go too); the unit stays, or goes when
         it was its last deadline."""
+        chat_id = as_chat_id(chat_id)
         with self.db.atomic():
             row = self.db.execute(
                 "SELECT unit_id FROM deadlines WHERE id = ? AND chat_id = ?",
@@ -512,8 +523,9 @@ class ReminderStore:
                 self.db.execute("DELETE FROM units WHERE id = ?", [row[0]])
         return True
 
-    def forget_chat(self, chat_id: int) -> int:
+    def forget_chat(self, chat_id: ChatId | int) -> int:
         """Remove everything stored for the chat; returns how many units went."""
+        chat_id = as_chat_id(chat_id)
         with self.db.atomic():
             count = self.db.execute(
                 "SELECT COUNT(*) FROM units WHERE chat_id = ?", [chat_id]
@@ -596,8 +608,11 @@ class ReminderStore:
             [epoch(now), *ids],
         ).rowcount
 
-    def deactivate_chat(self, chat_id: int, now: float | datetime, reason: str = "blocked") -> int:
+    def deactivate_chat(
+        self, chat_id: ChatId | int, now: float | datetime, reason: str = "blocked"
+    ) -> int:
         """The chat blocked the bot: record it and make its reminders ``inactive``."""
+        chat_id = as_chat_id(chat_id)
         moment = epoch(now)
         with self.db.atomic():
             self.db.execute(
@@ -611,13 +626,14 @@ class ReminderStore:
                 [moment, chat_id],
             ).rowcount
 
-    def reactivate_chat(self, chat_id: int, now: float | datetime) -> int:
+    def reactivate_chat(self, chat_id: ChatId | int, now: float | datetime) -> int:
         """The chat talks to the bot again: its inactive reminders are planned again (those
         whose time has come go out at once, unless their deadline has passed)."""
+        chat_id = as_chat_id(chat_id)
         with self.db.atomic():
             return self._unblock(chat_id, epoch(now))
 
-    def _unblock(self, chat_id: int, moment: float) -> int:
+    def _unblock(self, chat_id: ChatId, moment: float) -> int:
         self.db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", [chat_id])
         return self.db.execute(
             "UPDATE reminders SET status = 'planned', finished_at = NULL, claimed_at = NULL, "
@@ -626,7 +642,8 @@ class ReminderStore:
             [moment, chat_id, moment],
         ).rowcount
 
-    def is_blocked(self, chat_id: int) -> bool:
+    def is_blocked(self, chat_id: ChatId | int) -> bool:
+        chat_id = as_chat_id(chat_id)
         return (
             self.db.execute("SELECT 1 FROM blocked_chats WHERE chat_id = ?", [chat_id]).fetchone()
             is not None

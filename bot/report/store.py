@@ -15,14 +15,18 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.identity import ChatId, as_chat_id
+from bot.migrations import migrate_chat_ids
+
 TABLE = "report_inputs"
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    migrate_chat_ids(db)  # a database of an earlier release: before anything reads it
     with db.conn:
         db.conn.execute(
             f"create table if not exists {TABLE} ("
-            " chat_id integer primary key,"
+            " chat_id text primary key,"
             " prescreen text,"  # Profile.model_dump(mode='json', exclude_unset=True)
             " score text,"  # ScoreInput.to_mapping()
             " unit text,"  # the unit name last printed on a report
@@ -58,7 +62,8 @@ class ReportInputStore:
         self.db = db
         ensure_schema(db)
 
-    def _set(self, chat_id: int, column: str, value: str | None) -> None:
+    def _set(self, chat_id: ChatId | int, column: str, value: str | None) -> None:
+        chat_id = as_chat_id(chat_id)
         assert column in ("prescreen", "score", "unit")
         with self.db.conn:
             self.db.conn.execute(
@@ -68,16 +73,17 @@ class ReportInputStore:
                 (chat_id, value, time.time()),
             )
 
-    def save_prescreen(self, chat_id: int, profile: dict[str, Any]) -> None:
+    def save_prescreen(self, chat_id: ChatId | int, profile: dict[str, Any]) -> None:
         self._set(chat_id, "prescreen", json.dumps(profile, ensure_ascii=False))
 
-    def save_score(self, chat_id: int, answers: dict[str, Any]) -> None:
+    def save_score(self, chat_id: ChatId | int, answers: dict[str, Any]) -> None:
         self._set(chat_id, "score", json.dumps(answers, ensure_ascii=False))
 
-    def save_unit(self, chat_id: int, unit: str) -> None:
+    def save_unit(self, chat_id: ChatId | int, unit: str) -> None:
         self._set(chat_id, "unit", unit)
 
-    def load(self, chat_id: int) -> SavedInputs:
+    def load(self, chat_id: ChatId | int) -> SavedInputs:
+        chat_id = as_chat_id(chat_id)
         row = self.db.conn.execute(
             f"select prescreen, score, unit from {TABLE} where chat_id = ?", (chat_id,)
         ).fetchone()
@@ -86,6 +92,7 @@ class ReportInputStore:
         prescreen, score, unit = row
         return SavedInputs(_mapping(prescreen), _mapping(score), unit or None)
 
-    def forget(self, chat_id: int) -> None:
+    def forget(self, chat_id: ChatId | int) -> None:
+        chat_id = as_chat_id(chat_id)
         with self.db.conn:
             self.db.conn.execute(f"delete from {TABLE} where chat_id = ?", (chat_id,))

@@ -8,7 +8,10 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
+from bot import identity
 from bot.engine import Engine, Incoming
+from bot.identity import ChatId
+from bot.reminders.errors import NoRoute
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
 from bot.transports.turns import TurnRunner
@@ -18,16 +21,25 @@ log = logging.getLogger(__name__)
 
 class PortSender:
     """The reminder loop's :class:`~bot.reminders.delivery.Sender` over a Telegram port, whose
-    errors are already those the loop understands."""
+    errors are already those the loop understands. Chats of other channels are out of its
+    reach (:class:`NoRoute`)."""
 
     def __init__(self, port: TelegramPort) -> None:
         self.port = port
 
-    async def send_text(self, chat_id: int, html: str) -> None:
-        await self.port.send_message(chat_id, html, ())
+    @staticmethod
+    def _number(chat_id: ChatId) -> int:
+        if not identity.is_telegram(chat_id):
+            raise NoRoute(f"{identity.channel_of(chat_id)} chats cannot get Telegram messages")
+        return identity.telegram_number(chat_id)
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
-        await self.port.send_document(chat_id, filename, data, caption)
+    async def send_text(self, chat_id: ChatId, html: str) -> None:
+        await self.port.send_message(self._number(chat_id), html, ())
+
+    async def send_document(
+        self, chat_id: ChatId, filename: str, data: bytes, caption: str
+    ) -> None:
+        await self.port.send_document(self._number(chat_id), filename, data, caption)
 
 
 class BotCore:
@@ -47,16 +59,18 @@ class BotCore:
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         rows = engine.services.db.execute("select chat_id from chats where blocked = 1")
-        self.blocked: set[int] = {row[0] for row in rows.fetchall()}
+        self.blocked: set[ChatId] = {identity.as_chat_id(row[0]) for row in rows.fetchall()}
 
-    def _blocked(self, chat_id: int) -> None:
+    def _blocked(self, number: int) -> None:
+        """The outbox met a 403 for the Telegram chat ``number``."""
+        chat_id = identity.telegram(number)
         self.blocked.add(chat_id)
         self.engine.chats.set_blocked(chat_id, True)
         reminders = self.engine.services.extras.get("reminders")
         if reminders is not None:
             reminders.deactivate_chat(chat_id, time.time())
 
-    def _seen(self, chat_id: int) -> None:
+    def _seen(self, chat_id: ChatId) -> None:
         # A user who writes again has unblocked the bot: replies and reminders resume. The
         # block may also have been seen by the reminder loop only (a 403 on a reminder).
         reminders = self.engine.services.extras.get("reminders")
@@ -95,9 +109,9 @@ class BotCore:
         self, chat_id: int, user_id: int, text: str | None, lang_code: str | None
     ) -> None:
         async with self._in_turn(chat_id):
-            self._seen(chat_id)
+            self._seen(identity.telegram(chat_id))
             reply = await self.turns.handle(
-                Incoming(chat_id, user_id, text=text, lang_code=lang_code)
+                Incoming(identity.telegram(chat_id), user_id, text=text, lang_code=lang_code)
             )
             await self.outbox.deliver(chat_id, reply)
 
@@ -111,10 +125,14 @@ class BotCore:
         lang_code: str | None,
     ) -> None:
         async with self._in_turn(chat_id):
-            self._seen(chat_id)
+            self._seen(identity.telegram(chat_id))
             reply = await self.turns.handle(
                 Incoming(
-                    chat_id, user_id, button=data or "", lang_code=lang_code, message_id=message_id
+                    identity.telegram(chat_id),
+                    user_id,
+                    button=data or "",
+                    lang_code=lang_code,
+                    message_id=message_id,
                 )
             )
             await self.outbox.deliver(

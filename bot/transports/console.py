@@ -23,12 +23,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from bot import identity
 from bot.engine import Button, Engine, Incoming, Reply
+from bot.identity import ChatId
 from bot.render import label, normalize_lang, render
 from bot.telegram_text import html_to_text
 from bot.textnorm import fold
 
-CONSOLE_CHAT_ID = 1
+CONSOLE_CHAT_ID = identity.make(identity.CONSOLE, 1)
 CONSOLE_USER_ID = 1
 
 
@@ -42,7 +44,7 @@ class ConsoleChat:
         *,
         files_dir: Path = Path("."),
         lang_code: str | None = None,
-        chat_id: int = CONSOLE_CHAT_ID,
+        chat_id: ChatId = CONSOLE_CHAT_ID,
     ) -> None:
         self.engine = engine
         self.out = out

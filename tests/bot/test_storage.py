@@ -32,7 +32,7 @@ def test_state_round_trips_per_chat(store: ChatStore) -> None:
 
 def test_a_damaged_state_restarts_the_flow_instead_of_failing(store: ChatStore) -> None:
     store.save(ChatState(1, "zh", "prescreen", {"step": 3}, "ab12"))
-    store.db.execute("update chats set state = '{not json' where chat_id = 1")
+    store.db.execute("update chats set state = '{not json' where chat_id = 'telegram:1'")
     chat = store.load(1)
     assert (chat.flow, chat.state, chat.lang) == (None, {}, "zh")
 
@@ -51,7 +51,7 @@ def test_forget_removes_one_chat_only(store: ChatStore) -> None:
     store.forget(1)
     assert store.load(1) == ChatState(1)
     assert store.load(2).lang == "zh"
-    assert [row["chat_id"] for row in store.db["activity"].rows] == [2]
+    assert [row["chat_id"] for row in store.db["activity"].rows] == ["telegram:2"]
 
 
 def test_stats_count_chats_and_recent_activity(store: ChatStore) -> None:
@@ -93,16 +93,16 @@ def test_a_flow_put_aside_round_trips_and_older_files_gain_its_column(tmp_path: 
         },
         pk="chat_id",
     )
-    old["chats"].insert({"chat_id": 1, "flow": "score", "state": "{}", "blocked": 0})
+    old["chats"].insert({"chat_id": 5, "flow": "score", "state": "{}", "blocked": 0})
     old.conn.close()
     store = ChatStore(open_database(str(path)))
-    assert store.load(1) == ChatState(1, None, "score", {}, None)
+    assert store.load(5) == ChatState(5, None, "score", {}, None)
     aside = {"flow": "prescreen", "state": {"answers": {"unit_type": "factory"}}}
-    store.save(ChatState(1, None, "score", {"at": 2}, "ab12", paused=aside))
-    assert store.load(1).paused == aside
-    store.db.execute("update chats set paused = 'not json' where chat_id = 1")
-    assert store.load(1).paused is None  # a damaged value is dropped, the flow in progress kept
-    assert store.load(1).flow == "score"
+    store.save(ChatState(5, None, "score", {"at": 2}, "ab12", paused=aside))
+    assert store.load(5).paused == aside
+    store.db.execute("update chats set paused = 'not json' where chat_id = 'telegram:5'")
+    assert store.load(5).paused is None  # a damaged value is dropped, the flow in progress kept
+    assert store.load(5).flow == "score"
 
 
 def test_the_activity_log_never_waits_for_a_locked_database(

@@ -10,6 +10,7 @@ import html
 import re
 
 from bot.engine import Engine, Incoming, Reply
+from bot.identity import as_chat_id
 from bot.knowledge import default
 from tests.support.tg_html import parse_html, utf16_len
 
@@ -81,9 +82,9 @@ def verbatim(ref: str) -> str:
     return kb.indicators[ref].text
 
 
-def kinds(engine: Engine, chat: int = 1) -> list[str]:
-    """The activity logged for ``chat``, oldest first."""
+def kinds(engine: Engine, chat: int | str = 1) -> list[str]:
+    """The activity logged for ``chat`` (an int: a Telegram chat), oldest first."""
     rows = engine.services.db.execute(
-        "select kind from activity where chat_id = ? order by id", [chat]
+        "select kind from activity where chat_id = ? order by id", [as_chat_id(chat)]
     )
     return [row[0] for row in rows]

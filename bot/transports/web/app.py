@@ -17,7 +17,6 @@ body, 429 with ``Retry-After`` for a flood).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -89,13 +88,6 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, retry_after: float | None = None) -> None:
         super().__init__(code)
         self.status, self.code, self.retry_after = status, code, retry_after
-
-
-def _engine_chat(chat_id: str) -> int:
-    """The engine's chat id of a web session: while chat ids are Telegram's integers, one far
-    above any Telegram id, derived from the session's own."""
-    digest = hashlib.sha256(chat_id.encode()).digest()
-    return (1 << 62) + int.from_bytes(digest[:7], "big")
 
 
 def _lang(value: str | None) -> Lang:
@@ -247,9 +239,7 @@ async def turn(request: web.Request) -> web.Response:
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, "bad_request") from error
     text, button = _turn_fields(body)
-    incoming = Incoming(
-        _engine_chat(session.chat_id), 0, text=text, button=button, lang_code=session.lang
-    )
+    incoming = Incoming(session.chat_id, 0, text=text, button=button, lang_code=session.lang)
     engine, forgotten = app[ENGINE], app[FORGOTTEN]
 
     def work() -> tuple[Reply, str | None, bool]:

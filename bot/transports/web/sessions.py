@@ -18,23 +18,21 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from bot.identity import ChatId, as_chat_id, new_web
+
 SEEN_EVERY = 3600.0  # seconds: how often a session's "last seen" is written
 
 
 @dataclass(frozen=True)
 class Session:
     key: str  # the SHA-256 of the cookie's id, hex
-    chat_id: str
+    chat_id: ChatId
     csrf: str
     lang: str
 
 
 def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
-
-
-def new_chat_id() -> str:
-    return f"web:{secrets.token_urlsafe(12)}"
 
 
 class SessionStore:
@@ -52,7 +50,7 @@ class SessionStore:
     def create(self, lang: str = "zh") -> tuple[str, Session]:
         """A new session: ``(the id for the cookie, the session)``."""
         session_id = secrets.token_urlsafe(32)
-        session = Session(_digest(session_id), new_chat_id(), secrets.token_urlsafe(32), lang)
+        session = Session(_digest(session_id), new_web(), secrets.token_urlsafe(32), lang)
         now = time.time()
         self.conn.execute(
             "insert into web_sessions values (?, ?, ?, ?, ?, ?)",
@@ -74,7 +72,7 @@ class SessionStore:
         if now - self._seen.get(key, 0.0) > SEEN_EVERY:
             self._seen[key] = now
             self.conn.execute("update web_sessions set seen = ? where key = ?", (now, key))
-        return Session(key, row[0], row[1], row[2])
+        return Session(key, as_chat_id(row[0]), row[1], row[2])
 
     def set_lang(self, session: Session, lang: str) -> Session:
         if lang == session.lang:

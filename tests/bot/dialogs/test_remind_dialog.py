@@ -319,7 +319,9 @@ def test_forget_removes_the_chats_reminders(engine: Engine) -> None:
     confirm = say(engine, "/forget")
     tap(engine, buttons(confirm)["确认删除"])
     assert store.list_units(1) == [] and len(store.list_units(2)) == 1
-    left = store.db.execute("SELECT COUNT(*) FROM reminders WHERE chat_id = 1").fetchone()[0]
+    left = store.db.execute(
+        "SELECT COUNT(*) FROM reminders WHERE chat_id = 'telegram:1'"
+    ).fetchone()[0]
     assert left == 0
     assert "本对话还没有登记单位" in text(say(engine, "/reminders"))
 

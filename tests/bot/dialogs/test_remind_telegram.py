@@ -185,7 +185,10 @@ def rows(db_path: Path, chat_id: int) -> list[dict[str, Any]]:
     store = ReminderStore(db_path)
     try:
         return list(
-            store.db.query("SELECT * FROM reminders WHERE chat_id = ? ORDER BY send_at", [chat_id])
+            store.db.query(
+                "SELECT * FROM reminders WHERE chat_id = ? ORDER BY send_at",
+                [f"telegram:{chat_id}"],
+            )
         )
     finally:
         store.close()
@@ -372,7 +375,7 @@ async def test_a_burst_stays_under_telegrams_limits(
     times = [moment for moment, _ in started]
     for index, moment in enumerate(times):
         assert len([t for t in times[index:] if t < moment + 1.0]) <= 30
-    own = [moment for moment, chat in started if chat == 7]
+    own = [moment for moment, chat in started if chat == "telegram:7"]
     assert len(own) == 3 and all(b - a >= 1.0 for a, b in pairwise(own))
 
 

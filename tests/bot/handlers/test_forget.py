@@ -8,6 +8,7 @@ import pytest
 
 from bot.dates import TZ
 from bot.engine import Engine
+from bot.identity import as_chat_id
 from bot.reminders.store import ReminderStore
 from tests.support.conversation import data, kinds, labels, say, shown, tap
 
@@ -19,7 +20,9 @@ def rows(engine: Engine, chat: int) -> dict[str, int]:
     """How many rows each table holds about ``chat``."""
     db = engine.services.db
     return {
-        table: db.execute(f"select count(*) from {table} where chat_id = ?", [chat]).fetchone()[0]
+        table: db.execute(
+            f"select count(*) from {table} where chat_id = ?", [as_chat_id(chat)]
+        ).fetchone()[0]
         for table in TABLES
     }
 
@@ -64,14 +67,18 @@ def test_forget_deletes_everything_after_confirmation(engine: Engine) -> None:
     say(engine, "第十一条")
     yes = labels(say(engine, "/forget"))["Yes, delete"]
     assert (
-        engine.services.db.execute("select count(*) from activity where chat_id = 1").fetchone()[0]
+        engine.services.db.execute(
+            "select count(*) from activity where chat_id = 'telegram:1'"
+        ).fetchone()[0]
         > 0
     )
     done = tap(engine, yes)
     assert "deleted" in done.messages[0].text
     db = engine.services.db
-    assert db.execute("select count(*) from chats where chat_id = 1").fetchone()[0] == 0
-    assert db.execute("select count(*) from activity where chat_id = 1").fetchone()[0] == 0
+    assert db.execute("select count(*) from chats where chat_id = 'telegram:1'").fetchone()[0] == 0
+    assert (
+        db.execute("select count(*) from activity where chat_id = 'telegram:1'").fetchone()[0] == 0
+    )
 
 
 def test_yes_deletes_every_row_of_the_chat_and_nothing_of_others(engine: Engine) -> None:

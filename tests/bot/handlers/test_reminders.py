@@ -302,7 +302,7 @@ def test_an_old_database_gains_the_enrolling_member(tmp_path: Path) -> None:
         conn.execute(
             "INSERT INTO units (chat_id, name, event, date, created_at) "
             "VALUES (?, '北京甲厂', 'rename', '2026-03-01', 0)",
-            [GROUP],
+            [f"telegram:{GROUP}"],
         )
     store = ReminderStore(path)
     [old] = store.list_units(GROUP)

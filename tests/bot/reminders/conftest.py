@@ -11,6 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.dates import TZ
+from bot.identity import ChatId, telegram_number
 from bot.reminders.clock import ManualClock
 from bot.reminders.errors import ChatBlocked
 from bot.reminders.store import ReminderStore
@@ -57,7 +58,8 @@ class FakeSender:
                 return error
         return None
 
-    async def send_text(self, chat_id: int, html: str) -> None:
+    async def send_text(self, chat_id: ChatId | int, html: str) -> None:
+        chat_id = telegram_number(chat_id)  # the Telegram edge: records the Bot API's ids
         self.attempts.append((self.clock.now(), chat_id))
         if chat_id in self.blocked:
             raise ChatBlocked("Forbidden: bot was blocked by the user")
@@ -66,7 +68,10 @@ class FakeSender:
             raise error
         self.sent.append(Sent(self.clock.now(), chat_id, html))
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
+    async def send_document(
+        self, chat_id: ChatId | int, filename: str, data: bytes, caption: str
+    ) -> None:
+        chat_id = telegram_number(chat_id)
         self.documents.append((chat_id, filename, data, caption))
 
     def to(self, chat_id: int) -> list[Sent]:

@@ -150,7 +150,7 @@ async def test_killed_loop_restarts_and_loses_nothing(tmp_path: Path, clock: Man
     class HangingSender(FakeSender):
         async def send_text(self, chat_id: int, html: str) -> None:
             await super().send_text(chat_id, html)
-            if chat_id == 2:
+            if self.sent[-1].chat_id == 2:
                 reached.set()
                 await hang.wait()  # the send is under way when the process is killed
 
@@ -267,7 +267,9 @@ async def test_chat_blocked_deactivates_that_chat_only(
     assert stats.blocked == 1
     assert [m.chat_id for m in sender.sent] == [2]
     assert store.is_blocked(1)
-    rows = store.db.execute("SELECT DISTINCT status FROM reminders WHERE chat_id = 1").fetchall()
+    rows = store.db.execute(
+        "SELECT DISTINCT status FROM reminders WHERE chat_id = 'telegram:1'"
+    ).fetchall()
     assert rows == [("inactive",)]
     clock.set(at("2026-12-30 09:00"))
     await run_once(store, sender, clock)

@@ -32,7 +32,7 @@ def test_dry_run_lists_what_is_due(capsys: pytest.CaptureFixture[str], db_path: 
     assert main(["remind", "--once", "--dry-run", "--db", str(db_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [(d["chat_id"], d["unit"], d["kind"]) for d in data["due"]] == [
-        (5, "北京甲厂", "review_due")
+        ("telegram:5", "北京甲厂", "review_due")
     ]
     assert main(["remind", "--once", "--dry-run", "--db", str(db_path)]) == 0
     assert "北京甲厂" in capsys.readouterr().out

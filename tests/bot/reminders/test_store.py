@@ -117,7 +117,7 @@ def test_chats_see_and_delete_only_their_own(store: ReminderStore) -> None:
     assert store.delete_deadline(100, deadline_b) is False
     assert store.delete_unit(100, a) is True
     assert store.list_units(100) == []
-    assert {r.chat_id for r in store.due_batch(NOW)} == {200}
+    assert {r.chat_id for r in store.due_batch(NOW)} == {"telegram:200"}
 
 
 def test_forget_removes_only_that_chat(store: ReminderStore) -> None:
@@ -130,7 +130,7 @@ def test_forget_removes_only_that_chat(store: ReminderStore) -> None:
     assert not store.is_blocked(100)
     assert len(store.list_units(200)) == 1
     rows = store.db.execute("SELECT DISTINCT chat_id FROM reminders").fetchall()
-    assert rows == [(200,)]
+    assert rows == [("telegram:200",)]
 
 
 def test_delete_last_deadline_removes_the_unit(store: ReminderStore) -> None:
@@ -191,10 +191,10 @@ def test_deactivate_and_reactivate_a_chat(store: ReminderStore) -> None:
     store.enrol(2, "甲厂", None, "rename", date(2026, 3, 1), NOW)
     assert store.deactivate_chat(1, NOW) == 16
     assert store.is_blocked(1)
-    assert {r.chat_id for r in store.due_batch(NOW)} == {2}
+    assert {r.chat_id for r in store.due_batch(NOW)} == {"telegram:2"}
     assert store.reactivate_chat(1, NOW) == 16
     assert not store.is_blocked(1)
-    assert {r.chat_id for r in store.due_batch(NOW)} == {1, 2}
+    assert {r.chat_id for r in store.due_batch(NOW)} == {"telegram:1", "telegram:2"}
 
 
 def test_enrolling_lifts_a_block(store: ReminderStore) -> None:

@@ -14,7 +14,7 @@ from bot.dates import TZ
 from bot.engine import Engine
 from bot.reminders.clock import ManualClock
 from bot.storage import ChatState
-from bot.transports.console import ConsoleChat, run
+from bot.transports.console import CONSOLE_CHAT_ID, ConsoleChat, run
 
 NOW = datetime(2026, 3, 5, 10, 0, tzinfo=TZ)
 PARK_TO_SHARE = "/prescreen\n绿色工业园区\n市级名单\n否\n是\n是\n是\n"
@@ -61,14 +61,14 @@ def test_restart_skip_cancel_and_delete_take_their_word(engine: Engine) -> None:
     assert "[1] 不确定  [2] ⬅ 上一步  [重新开始]" in text
     assert not re.search(r"\[\d+\] 🔄", text)  # restart has no number
     assert "第1题" in typing("重新开始")
-    assert engine.chats.load(1).state["history"] == []
+    assert engine.chats.load(CONSOLE_CHAT_ID).state["history"] == []
     text = typing("/remind\n取消")
     assert "[取消]" in text and "已退出" in text
     assert "[删除] 确认删除  [1] 取消" in typing("/forget")
     assert "数据保持不变" in typing("1")  # … while 1 keeps everything
     typing("/forget")
     typing("删除")
-    assert engine.chats.load(1) == ChatState(1)  # nothing left about the chat
+    assert engine.chats.load(CONSOLE_CHAT_ID) == ChatState(CONSOLE_CHAT_ID)  # nothing left
 
 
 def test_numbers_in_the_quick_score_are_answers(engine: Engine) -> None:
