@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.transports.web.app import COOKIE, CSRF_HEADER, WebConfig
-from tests.bot.transports.web.conftest import WebUser, tags_of
+from bot.transports.web.app import COOKIE, CSRF_HEADER, ENGINE, SESSIONS, WebConfig
+from tests.bot.transports.web.conftest import WebUser, tags_of, text_of
 
 Users = Callable[..., Awaitable[WebUser]]
 INJECTION = '<script>alert(1)</script><img src=x onerror="alert(2)"><b>粗</b>&amp;'
@@ -182,3 +184,92 @@ async def test_the_chart_is_an_image_only_its_session_can_fetch(users: Users) ->
     assert image.status == 200 and image.content_type == "image/png"
     assert (await image.read()).startswith(b"\x89PNG")
     assert (await user.get(url)).status == 200  # a chart stays while the page shows it
+
+
+async def _enrol(user: WebUser, name: str = "北京甲厂") -> None:
+    await user.say("/remind")
+    await user.say(name)
+    await user.tap("跳过")
+    await user.tap("更名")
+    await user.say("2026-03-01")
+    await user.tap("✅")
+    assert "已登记" in user.text()
+
+
+async def test_forget_deletes_the_chat_and_the_session_and_clears_the_cookie(
+    users: Users,
+) -> None:
+    user = await users()
+    await _enrol(user)
+    app = user.server.app
+    old_cookie = user.cookie()
+    session = app[SESSIONS].get(old_cookie)
+    assert session is not None
+    engine = app[ENGINE]
+    assert engine.services.extras["reminders"].list_units(session.chat_id)
+    await user.say("/forget")
+    response = await user.post(
+        {"button": next(b["data"] for b in user.buttons() if "确认删除" in b["label"])}
+    )
+    assert response.status == 200
+    reply = await response.json()
+    assert reply["forgotten"] is True and "已删除" in text_of(reply["messages"][0]["nodes"])
+    cleared = response.cookies[COOKIE]
+    assert cleared.value == "" and cleared["max-age"] == "0"
+    assert app[SESSIONS].get(old_cookie) is None
+    assert not engine.services.extras["reminders"].list_units(session.chat_id)
+    row = engine.services.db.execute(
+        "select count(*) from chats where chat_id = ?", [session.chat_id]
+    ).fetchone()
+    assert row[0] == 0
+    # the old id, replayed, is a stranger's: a new session, not the old chat
+    user.plant(old_cookie or "")
+    again = await (await user.get("/api/session")).json()
+    assert again["fresh"] is True
+
+
+async def test_a_calendar_file_is_handed_over_once_to_its_session(users: Users) -> None:
+    user = await users()
+    await _enrol(user)
+    await user.tap("日历")
+    [file] = [m["file"] for m in user.last["messages"] if "file" in m]
+    assert file["kind"] == "document" and file["name"].endswith(".ics")
+    stranger = await users()
+    assert (await stranger.get(file["url"])).status == 410
+    first = await user.get(file["url"])
+    assert first.status == 200 and first.content_type == "text/calendar"
+    assert "attachment" in first.headers["Content-Disposition"]
+    assert (await first.read()).startswith(b"BEGIN:VCALENDAR")
+    again = await user.get(file["url"])
+    assert again.status == 410 and "已下载" in (await again.json())["message"]
+
+
+async def test_no_session_id_or_file_token_in_the_logs(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.app import build_engine
+    from bot.transports.web.app import AccessLogger, make_app
+
+    db = str(tmp_path / "log.sqlite3")
+    app = make_app(build_engine(db), db, WebConfig(session_rate=0, address_rate=0))
+    caplog.set_level(logging.DEBUG)
+    server = TestServer(app)
+    await server.start_server(access_log_class=AccessLogger)
+    user = WebUser(server)
+    try:
+        await user.start()
+        await user.say("/score")
+        for _ in range(40):
+            skip = [b for b in user.buttons() if "跳过" in b["label"]]
+            if not skip:
+                break
+            await user.turn(button=skip[0]["data"])
+        [url] = [m["file"]["url"] for m in user.last["messages"] if "file" in m]
+        await user.get(url)
+        secrets = [user.cookie() or "?", user.csrf, url.rsplit("/", 1)[1]]
+    finally:
+        await user.http.close()
+        await server.close()
+    assert "POST /api/turn 200" in caplog.text
+    for secret in secrets:
+        assert secret not in caplog.text

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.transports.web.app import SESSIONS, WebConfig
+from bot.transports.web.app import ENGINE, SESSIONS, WebConfig
 from tests.bot.transports.web.conftest import WebUser
 
 Users = Callable[..., Awaitable[WebUser]]
@@ -31,6 +31,6 @@ async def test_a_flood_gets_a_polite_429_and_nothing_stored_is_lost(users: Users
             assert int(response.headers["Retry-After"]) >= 1
     assert 429 in statuses and statuses[0] == 200
     # the language and the flow in progress are as they were
-    engine = user.server.app[SESSIONS]
-    session = engine.get(user.cookie())
+    session = user.server.app[SESSIONS].get(user.cookie())
     assert session is not None and session.lang == "en"
+    assert user.server.app[ENGINE].chats.load(session.chat_id).flow == "remind"
