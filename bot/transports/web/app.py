@@ -330,11 +330,14 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+_SECRET_PATH = re.compile(r"^(/api/files/|/cal/).*")  # the rest of the path is a secret token
+
+
 class AccessLogger(AbstractAccessLogger):
     """Method, path, status and time: never a cookie, a query string or a file's token."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        path = re.sub(r"^/api/files/.*", "/api/files/…", request.path)
+        path = _SECRET_PATH.sub(r"\1…", request.path)
         self.logger.info("%s %s %s %.1f ms", request.method, path, response.status, time * 1000)
 
 
