@@ -57,18 +57,22 @@ def _free_port() -> int:
 
 
 def _serve_greenbot(port: int, db: str, ready: Any) -> None:
-    from aiohttp import web
+    """``greenbot serve`` as the command runs it, rate limits off, no access log lines."""
+    import logging
 
     from bot.app import build_engine, warm_up
-    from bot.transports.turns import warm_processes
-    from bot.transports.web.app import WebConfig, make_app
+    from bot.engine import Engine
+    from bot.transports.web.app import WebConfig
+    from bot.transports.web.server import serve
 
-    engine = build_engine(db)
-    warm_up(engine)
-    warm_processes()
+    logging.getLogger("aiohttp.access").disabled = True
+
+    def warmed(engine: Engine) -> None:
+        warm_up(engine)
+        ready.set()
+
     config = WebConfig(session_rate=0, address_rate=0)
-    app = make_app(engine, db, config)
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=lambda *_: ready.set())
+    asyncio.run(serve(build_engine(db), db, "127.0.0.1", port, config, warmed))
 
 
 def _serve_bare(port: int, size: int, ready: Any) -> None:
@@ -230,6 +234,7 @@ async def main(count: int, seconds: float, chart_sessions: int) -> None:
             bare, bare_port = _start(_serve_bare, size)
             bare_rate = await bare_throughput(http, f"http://127.0.0.1:{bare_port}", count, seconds)
             bare.terminate()
+            bare.join(10)
             print(f"sessions: {count}, reply {size} bytes on average")
             print(
                 f"1. throughput: greenbot {rate:.0f} turns/s, bare aiohttp {bare_rate:.0f} req/s, "
@@ -254,7 +259,9 @@ async def main(count: int, seconds: float, chart_sessions: int) -> None:
                 f"(target <= 50 ms); {len(charts)} charts drawn, chart turn p50 {chart_p50:.0f} ms"
             )
         server.terminate()
-        server.join(10)
+        server.join(20)
+        if server.is_alive():
+            server.kill()
 
 
 if __name__ == "__main__":

@@ -59,10 +59,9 @@ def run(args: argparse.Namespace) -> int:
         engine = build_engine(settings.db_path, settings.admins)
     except (ConfigError, sqlite3.Error) as error:
         raise CliError(str(error)) from error
-    warm_up(engine)
     config = WebConfig(behind_proxy=args.behind_proxy, secure_cookie=args.secure_cookie)
     try:
-        asyncio.run(serve(engine, settings.db_path, host, port, config))
+        asyncio.run(serve(engine, settings.db_path, host, port, config, warm_up))
     except OSError as error:  # the port is taken, the address is not ours
         raise CliError(f"cannot listen on {args.listen}: {error.strerror or error}") from error
     return 0

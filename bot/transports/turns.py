@@ -94,6 +94,15 @@ def warm_processes() -> None:
         pool.submit(int)
 
 
+def shutdown_processes() -> None:
+    """Stop the worker processes (when serving ends; a later chart starts them again)."""
+    global _pool
+    with _pool_guard:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 class TurnRunner:
     """Runs one engine's turns in threads: ``await runner.handle(incoming)``."""
 
