@@ -7,6 +7,11 @@ while the loop goes on receiving and sending. Heavy work inside a turn (charts, 
 :func:`bot.offload.heavy`) is done by a worker process, and the engine is free for other turns
 while it waits: drawing in another thread would not do, matplotlib holds the GIL. Turns of one
 chat keep their order (a lock per chat); other chats are not held up.
+
+The engine's connection is shared with code that runs on the event loop itself (the reminder
+loop, the blocked-chat bookkeeping). Those writes are not serialized with turns: two threads
+may then share one SQLite transaction, which a rollback on the loop's side would take back
+as a whole. Giving turns a connection of their own would close that; they share one today.
 """
 
 from __future__ import annotations
