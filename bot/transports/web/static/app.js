@@ -241,7 +241,9 @@
   session()
     .then(function (data) {
       if (data.lang !== lang) applyLang(data.lang);
-      if (data.fresh) send({ text: "/start" }, null);
+      // A new visitor gets the welcome; one coming back (a reload) the commands and the menu,
+      // without leaving a flow in progress as /start would.
+      send({ text: data.fresh ? "/start" : "/help" }, null);
     })
     .catch(function () { say(s("offline"), "notice"); });
 })();
