@@ -6,12 +6,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogs.asides import is_measures_question
+from bot.dialogs.asides import measures_answer
+from bot.dialogs.forget import ForgetDialog
 from bot.dialogs.prescreen import PrescreenDialog
 from bot.dialogs.remind import RemindDialog
+from bot.dialogs.report import ReportDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
-from bot.handlers import admin, article, ask, cancel, forget, lang, reminders, report, start
+from bot.handlers import admin, article, ask, cancel, lang, reminders, report, start
 from bot.reminders.store import ReminderStore
 from bot.storage import open_database
 
@@ -26,7 +28,6 @@ def routers() -> list[Router]:
         article.router,
         lang.router,
         cancel.router,
-        forget.router,
         admin.router,
         reminders.router,
         report.router,
@@ -40,8 +41,8 @@ def dialogs() -> list[Dialog]:
         PrescreenDialog(),
         ScoreDialog(),
         RemindDialog(),
-        forget.ForgetDialog(),
-        report.ReportDialog(),
+        ForgetDialog(),
+        ReportDialog(),
     ]
 
 
@@ -91,4 +92,4 @@ def build_engine(db_path: str, admins: frozenset[int] = frozenset()) -> Engine:
     services.extras["reminders"] = ReminderStore(db)
     # Set after an enrolment plans a reminder for "now", so the loop sends it at once.
     services.extras["reminders_wake"] = asyncio.Event()
-    return Engine(services, routers(), dialogs(), flow_question=is_measures_question)
+    return Engine(services, routers(), dialogs(), flow_question=measures_answer)

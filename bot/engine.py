@@ -11,8 +11,15 @@ Routing, in order:
   (``m:ps`` main menu, ``a:art-11`` show an article); anything else is forged;
 * a command (``/start``, ``/article 11`` …) goes to the router that declared it;
 * other text goes to the flow in progress, or else is a question for the Q&A. Inside a flow,
-  a text that is clearly a question about the measures (``flow_question``) is answered by the
-  Q&A and the pending question asked again, rather than taken as the step's answer.
+  a text that is clearly a question about the measures is answered by the Q&A
+  (``flow_question`` decides and answers in one go) and the pending question asked again,
+  rather than taken as the step's answer; text after a flow's result (a flow no longer
+  waiting for an answer) ends the flow and goes to the Q&A.
+
+Written once here for every flow: the forgery check (a tapped ``d:`` payload must be one the
+flow's current step offered: the engine keeps the payloads of the buttons it sent, beside the
+flow's own state), the expiry of older buttons, the question typed inside a flow and the
+hand-off to the Q&A after a result.
 
 Starting a flow while another waits for an answer puts the waiting one aside (one at a time,
 ``ChatState.paused``) and offers a button back to it (``m:resume``).
@@ -269,6 +276,36 @@ def _resumable(dialog: Dialog | None, state: dict[str, Any]) -> TypeGuard[Resuma
     return isinstance(dialog, Resumable) and dialog.waiting(state)
 
 
+def _at_result(dialog: Dialog, state: dict[str, Any]) -> bool:
+    """A resumable flow showing its result: any text now is a question for the Q&A."""
+    return isinstance(dialog, Resumable) and not dialog.waiting(state)
+
+
+# A question typed inside a flow: the Q&A's reply when it is one about the measures, else None.
+FlowQuestion = Callable[[Context, str], Messages | None]
+
+# The payloads of the flow buttons last sent, kept beside the flow's own state (the forgery
+# check); never handed to the flow.
+OFFER_KEY = "~offer"
+
+
+def flow_state(chat: ChatState) -> dict[str, Any]:
+    """The flow's own state, without what the engine keeps beside it."""
+    return {key: value for key, value in chat.state.items() if key != OFFER_KEY}
+
+
+def _offered(messages: Messages, nonce: str) -> list[str]:
+    """The payloads of the flow buttons in ``messages`` that carry ``nonce``."""
+    prefix = f"d:{nonce}:"
+    return [
+        button.data.removeprefix(prefix)
+        for message in messages
+        for row in message.buttons
+        for button in row
+        if button.data.startswith(prefix)
+    ]
+
+
 @dataclass
 class Services:
     """Shared services handlers reach through ``ctx.services``; built in :mod:`bot.app`."""
@@ -289,10 +326,10 @@ class Engine:
         services: Services,
         routers: Iterable[Router],
         dialogs: Iterable[Dialog] = (),
-        flow_question: Callable[[str], bool] | None = None,
+        flow_question: FlowQuestion | None = None,
     ) -> None:
         self.services = services
-        # Decides whether a text typed inside a flow is a question for the Q&A instead.
+        # A text typed inside a flow that is a question for the Q&A: its answer, else None.
         self.flow_question = flow_question
         self.chats = ChatStore(services.db)
         self.routers = list(routers)
@@ -383,11 +420,11 @@ class Engine:
         current = ctx.chat.flow
         if not current:
             return []
-        if current == starting or not _resumable(self.dialogs.get(current), ctx.chat.state):
+        if current == starting or not _resumable(self.dialogs.get(current), flow_state(ctx.chat)):
             ctx.log(f"flow:{current}:cancel")  # left unfinished for another one
             return []
         self._drop_paused(ctx)  # one flow aside at a time: the older one is given up
-        ctx.chat.paused = {"flow": current, "state": ctx.chat.state}
+        ctx.chat.paused = {"flow": current, "state": flow_state(ctx.chat)}
         ctx.log(f"flow:{current}:pause")
         return [self._resume_offer(ctx, "flow_paused.html.j2")]
 
@@ -419,6 +456,7 @@ class Engine:
             return self._expired(ctx)
         ctx.chat.paused = None
         notice = self._pause_current(ctx, name or "")
+        state = {key: value for key, value in state.items() if key != OFFER_KEY}
         ctx.chat.flow, ctx.chat.state = name, state
         ctx.log(f"flow:{name}:resume")
         step = dialog.repeat(ctx, state)
@@ -427,16 +465,21 @@ class Engine:
     def _aside(self, ctx: Context, dialog: Dialog, text: str) -> Messages | None:
         """A question about the measures typed inside a flow: the Q&A's answer, then the
         pending question again. None when ``text`` is for the flow itself."""
-        if (
-            self.flow_question is None
-            or self.text_handler is None
-            or not _resumable(dialog, ctx.chat.state)
-            or not self.flow_question(text)
-        ):
+        state = flow_state(ctx.chat)
+        if self.flow_question is None or not _resumable(dialog, state):
             return None
-        answer = self.text_handler(ctx, text)
-        step = dialog.repeat(ctx, ctx.chat.state)
-        return answer + self._apply(ctx, step)
+        answer = self.flow_question(ctx, text)
+        if answer is None:
+            return None
+        return answer + self._apply(ctx, dialog.repeat(ctx, state))
+
+    def _after_result(self, ctx: Context, text: str) -> Messages:
+        """Text after a flow's result is a question for the Q&A: the flow ends."""
+        if self.text_handler is None:
+            messages = [Outgoing(ctx.render("unknown_command.html.j2"), ctx.main_menu())]
+        else:
+            messages = self.text_handler(ctx, text)
+        return self._apply(ctx, Step(messages, None))
 
     def switch_dialog(self, ctx: Context, name: str, args: str = "") -> Step:
         """From inside a dialog step: end this flow and start ``name`` (the quick score
@@ -482,10 +525,13 @@ class Engine:
         if ctx.chat.flow in self.dialogs and text:
             dialog = self.dialogs[ctx.chat.flow]
             text = text[:MAX_TEXT_IN]
+            state = flow_state(ctx.chat)
+            if _at_result(dialog, state):
+                return Reply(self._after_result(ctx, text))
             aside = self._aside(ctx, dialog, text)
             if aside is not None:
                 return Reply(aside)
-            return Reply(self._apply(ctx, dialog.on_text(ctx, ctx.chat.state, text)))
+            return Reply(self._apply(ctx, dialog.on_text(ctx, state, text)))
         if self.text_handler is None:
             return Reply([Outgoing(ctx.render("unknown_command.html.j2"), ctx.main_menu())])
         return Reply(self.text_handler(ctx, incoming.text or ""))
@@ -512,7 +558,11 @@ class Engine:
                     return self._forged(ctx)
                 if dialog is None or nonce != ctx.chat.nonce:
                     return self._expired(ctx)
-                step = dialog.on_button(ctx, ctx.chat.state, step_payload)
+                offer = ctx.chat.state.get(OFFER_KEY)
+                # (a state saved before the engine kept offers: the flow itself checks)
+                if isinstance(offer, list) and step_payload not in offer:
+                    return self._forged(ctx)
+                step = dialog.on_button(ctx, flow_state(ctx.chat), step_payload)
                 return Reply(self._apply(ctx, step))
             if prefix == "m" and payload == "resume":
                 return self._resume(ctx)
@@ -542,7 +592,8 @@ class Engine:
                 self.save(ctx)
                 return [*step.messages, self._resume_offer(ctx, "flow_waiting.html.j2")]
         else:
-            ctx.chat.state, ctx.chat.nonce = step.state, ctx.next_nonce
+            offer = _offered(step.messages, ctx.next_nonce)
+            ctx.chat.state, ctx.chat.nonce = {**step.state, OFFER_KEY: offer}, ctx.next_nonce
         self.save(ctx)
         return step.messages
 

@@ -616,8 +616,9 @@ class Result:
             ),
         }
 
-    def next_steps(self, lang: Lang = "zh") -> list[str]:
-        """Advice: what to do about each finding, and how to find out each unknown."""
+    def next_steps(self, lang: Lang = "zh", score: str = "greenbot score") -> list[str]:
+        """Advice: what to do about each finding, and how to find out each unknown; ``score``
+        is how the quick score is reached where the advice is read (``/score`` in chat)."""
         keys = [
             # one piece of advice covers all seven Art. 11 exclusions
             "prescreen.advice.art11"
@@ -631,7 +632,7 @@ class Result:
         texts: list[str] = []
         for key in keys:
             try:
-                text = label(key, lang, date=day)
+                text = label(key, lang, date=day, score=score)
             except KeyError:  # no advice for this finding
                 continue
             if text not in texts:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.engine import Context, Messages
+from bot.handlers.ask import ask_in_scope
 from bot.qa import default_index
 
 _QUESTION_FORM = re.compile(
@@ -26,6 +28,15 @@ _QUESTION_FORM = re.compile(
 def reads_as_question(text: str) -> bool:
     """Whether ``text`` has the form of a question (？/吗/呢, 什么/怎么/多久…, what/how/can…)."""
     return bool(_QUESTION_FORM.search(unicodedata.normalize("NFKC", text).strip()))
+
+
+def measures_answer(ctx: Context, text: str) -> Messages | None:
+    """The Q&A's reply to ``text``, typed inside a flow, when it is clearly a question about
+    the measures; else None and ``text`` is the step's answer. The Q&A is asked once: the
+    verdict and the answer come from the same look-up."""
+    if not reads_as_question(text):
+        return None
+    return ask_in_scope(ctx, text)
 
 
 def is_measures_question(text: str) -> bool:

@@ -243,22 +243,17 @@ class PrescreenDialog:
         return self._next(ctx, _fresh(parse_args(args, self.today())), intro=True)
 
     def waiting(self, state: dict[str, Any]) -> bool:
-        return _valid(state) and state.get("q") is not None
+        # A damaged state waits too: the next text or tap starts again from the first question.
+        return not _valid(state) or state.get("q") is not None
 
     def repeat(self, ctx: Context, state: dict[str, Any]) -> Step:
+        if not _valid(state):
+            return self._restart(ctx, state)
         return self._next(ctx, state)
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
         if not _valid(state):
             return self._restart(ctx, state)
-        if state["q"] is None:  # the result is on screen: a new question for the Q&A
-            handler = ctx.engine.text_handler
-            messages = (
-                handler(ctx, text)
-                if handler is not None
-                else [ctx.message("unknown_command.html.j2")]
-            )
-            return Step(messages, None)
         question = QUESTIONS[state["q"]]
         value = read_answer(question, text, self.today())
         if isinstance(value, Problem):
@@ -380,14 +375,15 @@ class PrescreenDialog:
         for item in context["missing"]:
             item["howto"] = _howto(item["field"], lang)
             howtos[item["field"]] = _label_or_none(f"prescreen.howto.{item['field']}", lang)
-        steps = [step for step in context["steps"] if step not in howtos.values()]
+        # In chat the quick score is a command of its own, when there is one.
+        chat_score = "/score" if SCORE_DIALOG in ctx.engine.dialogs else "greenbot score"
+        advice = result.next_steps(lang, score=chat_score)
+        steps = [step for step in advice if step not in howtos.values()]
         # The advice on the verdict as a whole first: it speaks of the points that follow.
         overall = _label_or_none(f"prescreen.advice.verdict.{result.verdict}", lang)
         if overall in steps:
             steps.remove(overall)
             steps.insert(0, overall)
-        if SCORE_DIALOG in ctx.engine.dialogs:  # in chat the quick score is a command
-            steps = [step.replace("greenbot score", "/score") for step in steps]
         score = "grade" in result.missing and SCORE_DIALOG in ctx.engine.dialogs
         context["steps"] = steps
         refs = sorted(

@@ -44,6 +44,7 @@ import math
 import re
 from typing import Any
 
+from bot.dialogs.flow import Reask
 from bot.engine import Attachment, Button, Context, ForgedButton, Keyboard, Outgoing, Step, keyboard
 from bot.handlers import report as report_buttons
 from bot.knowledge import Indicator
@@ -88,14 +89,6 @@ def _given(text: str) -> str:
     return text if len(text) <= _GIVEN_MAX else text[:_GIVEN_MAX] + "…"
 
 
-class _Reask(Exception):
-    """A typed answer that cannot be used: the question is asked again with this reason."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class ScoreDialog:
     """The quick score; see the module docstring for the flow and the state."""
 
@@ -117,25 +110,25 @@ class ScoreDialog:
         return Step([self._question(ctx, state)], state)
 
     def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
-        if state.get("result"):
-            return self._to_questions(ctx, text)
         state = self._clean(state)
         indicator = indicators()[state["at"]]
         folded = fold(text)
         if folded in _SKIP_WORDS:
             return self._answered(ctx, state, None, edit=False)
-        try:
-            if isinstance(indicator.rule, PercentRule):
-                return self._answered(ctx, state, self._percent(ctx, folded), edit=False)
-            if isinstance(indicator.rule, RatioRule):
-                return self._ratio(ctx, state, indicator.rule, folded)
-            if isinstance(indicator.rule, LevelRule):
-                return self._answered(
-                    ctx, state, self._level(ctx, indicator.rule, folded), edit=False
-                )
-            raise _Reask(ctx.label("score.error.buttons"))
-        except _Reask as problem:
-            return Step([self._question(ctx, state, error=problem.reason)], state)
+        taken: float | Reask | Step
+        if isinstance(indicator.rule, PercentRule):
+            taken = self._percent(ctx, folded)
+        elif isinstance(indicator.rule, RatioRule):
+            taken = self._ratio(ctx, state, indicator.rule, folded)
+        elif isinstance(indicator.rule, LevelRule):
+            taken = self._level(ctx, indicator.rule, folded)
+        else:
+            taken = Reask(ctx.label("score.error.buttons"))
+        if isinstance(taken, Reask):
+            return Step([self._question(ctx, state, error=taken.reason)], state)
+        if isinstance(taken, Step):
+            return taken
+        return self._answered(ctx, state, taken, edit=False)
 
     def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
         if state.get("result"):
@@ -179,15 +172,15 @@ class ScoreDialog:
         except InputError as error:  # a button value the table does not know
             raise ForgedButton(str(error)) from None
 
-    def _percent(self, ctx: Context, folded: str) -> float:
+    def _percent(self, ctx: Context, folded: str) -> float | Reask:
         value = _number(folded)
         if value is None:
-            raise _Reask(ctx.label("score.error.number", given=_given(folded)))
+            return Reask(ctx.label("score.error.number", given=_given(folded)))
         if not 0 <= value <= 100:
-            raise _Reask(ctx.label("score.error.percent_range", given=fmt(value)))
+            return Reask(ctx.label("score.error.percent_range", given=fmt(value)))
         return value
 
-    def _level(self, ctx: Context, rule: LevelRule, folded: str) -> int:
+    def _level(self, ctx: Context, rule: LevelRule, folded: str) -> int | Reask:
         value = _number(folded.removesuffix("级").removeprefix("level").strip())
         if (
             value is None
@@ -195,16 +188,18 @@ class ScoreDialog:
             or not value.is_integer()
             or not 0 <= value <= rule.top_level
         ):
-            raise _Reask(ctx.label("score.error.level", top=rule.top_level))
+            return Reask(ctx.label("score.error.level", top=rule.top_level))
         return int(value)
 
-    def _ratio(self, ctx: Context, state: dict[str, Any], rule: RatioRule, folded: str) -> Step:
+    def _ratio(
+        self, ctx: Context, state: dict[str, Any], rule: RatioRule, folded: str
+    ) -> Step | Reask:
         tokens = [token for token in _SEPARATORS.split(folded) if token]
         numbers = [_number(token) for token in tokens]
         example = "52 30" if rule.percent else "1.6 1.0"
         pending: float | None = state.get("value")  # a float: _clean saw to it
         if not 1 <= len(tokens) <= 2:
-            raise _Reask(ctx.label("score.error.ratio_format", example=example))
+            return Reask(ctx.label("score.error.ratio_format", example=example))
         for token, number in zip(tokens, numbers, strict=True):
             if number is None:  # say what is expected here: both values, or the requirement
                 if pending is None:
@@ -216,29 +211,38 @@ class ScoreDialog:
                     problem = ctx.label(
                         "score.error.requirement_number", given=_given(token), example=sample
                     )
-                raise _Reask(problem)
+                return Reask(problem)
         values = [n for n in numbers if n is not None]
         if len(values) == 1 and pending is None:
-            self._check_value(ctx, rule, values[0], requirement=False)
+            refused = self._check_value(ctx, rule, values[0], requirement=False)
+            if refused is not None:
+                return refused
             waiting = {**state, "value": values[0]}
             return Step([self._question(ctx, waiting)], waiting)
         if len(values) == 2 or pending is None:  # both at once
             value, requirement = values
         else:  # the requirement after the value
             value, requirement = pending, values[0]
-        self._check_value(ctx, rule, value, requirement=False)
-        self._check_value(ctx, rule, requirement, requirement=True)
+        refused = self._check_value(ctx, rule, value, requirement=False) or self._check_value(
+            ctx, rule, requirement, requirement=True
+        )
+        if refused is not None:
+            return refused
         indicator = indicators()[state["at"]]
         answer = self._parse(indicator, {"value": value, "requirement": requirement})
         return self._answered(ctx, state, answer, edit=False)
 
-    def _check_value(self, ctx: Context, rule: RatioRule, number: float, requirement: bool) -> None:
+    def _check_value(
+        self, ctx: Context, rule: RatioRule, number: float, requirement: bool
+    ) -> Reask | None:
+        """Why ``number`` cannot be a ratio's value (or requirement), or None."""
         if requirement and number <= 0:
-            raise _Reask(ctx.label("score.error.requirement", given=fmt(number)))
+            return Reask(ctx.label("score.error.requirement", given=fmt(number)))
         if number < 0:
-            raise _Reask(ctx.label("score.error.negative", given=fmt(number)))
+            return Reask(ctx.label("score.error.negative", given=fmt(number)))
         if rule.percent and number > 100:
-            raise _Reask(ctx.label("score.error.percent_range", given=fmt(number)))
+            return Reask(ctx.label("score.error.percent_range", given=fmt(number)))
+        return None
 
     def _answered(
         self, ctx: Context, state: dict[str, Any], answer: Answer | None, *, edit: bool
@@ -403,13 +407,6 @@ class ScoreDialog:
         if payload != "ps" or PRESCREEN not in ctx.engine.dialogs or grade not in (1, 2, 3, 4):
             raise ForgedButton(payload)
         return ctx.engine.switch_dialog(ctx, PRESCREEN, f"grade={grade}")
-
-    def _to_questions(self, ctx: Context, text: str) -> Step:
-        """Text after the result is a question for the Q&A: the flow ends."""
-        handler = ctx.engine.text_handler
-        if handler is None:
-            return Step([Outgoing(ctx.render("unknown_command.html.j2"), ctx.main_menu())], None)
-        return Step(handler(ctx, text), None)
 
     # -- state --------------------------------------------------------------------------------
 

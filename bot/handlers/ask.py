@@ -39,8 +39,20 @@ def _answer(text: str, lang: Lang) -> tuple[bool, str, Keyboard | None]:
 @router.text
 def ask(ctx: Context, text: str) -> Messages:
     """Answer a question from the knowledge base, or say honestly that it is not covered."""
+    return _reply(ctx, text, in_scope_only=False) or []
+
+
+def ask_in_scope(ctx: Context, text: str) -> Messages | None:
+    """The answer when ``text`` is about the measures, else None (nothing logged): the
+    question is put to the Q&A once, whether or not it is answered."""
+    return _reply(ctx, text, in_scope_only=True)
+
+
+def _reply(ctx: Context, text: str, *, in_scope_only: bool) -> Messages | None:
     # Over-long text is refused anyway; keeping it out of the cache bounds its memory.
     compute = _answer if len(text) <= MAX_QUESTION_CHARS else _answer.__wrapped__
     in_scope, body, buttons = compute(text, ctx.lang)
+    if in_scope_only and not in_scope:
+        return None
     ctx.log("question:in" if in_scope else "question:out")
     return [Outgoing(body, buttons if buttons is not None else ctx.main_menu())]

@@ -5,22 +5,14 @@ The dialogs hand over their answers at their result step (:func:`remember_prescr
 :func:`remember_score`); they are kept per chat (:mod:`bot.report.store`), so the buttons work
 after the flow has ended, and /forget deletes them.
 
-State diagram of the PDF::
-
-    rp:pdf ──> nothing saved yet ──> "run /prescreen or /score first" (main menu)
-       └─────> [ask the unit name] ─typed name─────────> the PDF (a document), main menu
-                     │  ├─ 用“上次的名称” ─────────────> the PDF
-                     │  └─ 不填单位名称 ────────────────> the PDF, no name
-                     └─ empty / too long ─> why, asked again
+rp:pdf starts the PDF's one-question flow (:mod:`bot.dialogs.report`, which asks the unit name).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot import dates
 from bot.engine import (
-    Attachment,
     Button,
     Context,
     ForgedButton,
@@ -29,11 +21,9 @@ from bot.engine import (
     Outgoing,
     Router,
     Services,
-    Step,
     keyboard,
 )
 from bot.identity import ChatId
-from bot.report.content import UNIT_MAX
 from bot.report.store import ReportInputStore, SavedInputs
 
 if TYPE_CHECKING:
@@ -163,84 +153,3 @@ def breakdown(ctx: Context) -> Messages:
 def forget(services: Services, chat_id: ChatId) -> None:
     """/forget: the saved answers and unit name go."""
     store_of(services).forget(chat_id)
-
-
-# -- the PDF: one question (the unit name), then the document -------------------------------------
-
-
-class ReportDialog:
-    """Ask which unit name to print, then send the PDF; see the module docstring."""
-
-    name: str = DIALOG
-    command: str | None = None  # reached by the rp:pdf button only
-    menu_key: str | None = None
-
-    def start(self, ctx: Context, args: str) -> Step:
-        saved = store_of(ctx.services).load(ctx.chat_id)
-        if _profile(saved) is None and _answers(saved) is None:
-            return Step([Outgoing(ctx.label("report.nothing"), ctx.main_menu())], None)
-        return self._ask(ctx, saved)
-
-    def on_text(self, ctx: Context, state: dict[str, Any], text: str) -> Step:
-        saved = store_of(ctx.services).load(ctx.chat_id)
-        name = " ".join(text.split())
-        if not name:
-            return self._ask(ctx, saved, ctx.label("report.name_empty"))
-        if len(name) > UNIT_MAX:
-            return self._ask(
-                ctx, saved, ctx.label("report.name_too_long", max=UNIT_MAX, n=len(name))
-            )
-        if not ctx.forgotten:
-            store_of(ctx.services).save_unit(ctx.chat_id, name)
-        return self._send(ctx, saved, name)
-
-    def on_button(self, ctx: Context, state: dict[str, Any], payload: str) -> Step:
-        saved = store_of(ctx.services).load(ctx.chat_id)
-        if payload == "skip":
-            return self._send(ctx, saved, None)
-        if payload == "last" and saved.unit:
-            return self._send(ctx, saved, saved.unit)
-        raise ForgedButton(payload)
-
-    def _ask(self, ctx: Context, saved: SavedInputs, problem: str = "") -> Step:
-        rows: list[list[Button]] = []
-        if saved.unit:
-            shown = saved.unit if len(saved.unit) <= 20 else saved.unit[:20] + "…"
-            rows.append(
-                [ctx.button(ctx.label("report.btn.last_name", name=shown), "last", text=True)]
-            )
-        rows.append([ctx.button("report.btn.skip_name", "skip")])
-        text = ctx.render(
-            "report_ask_name.html.j2",
-            problem=problem,
-            max=UNIT_MAX,
-            prescreen=_profile(saved) is not None,
-            score=_answers(saved) is not None,
-        )
-        return Step([Outgoing(text, keyboard(*rows))], {"asked": True})
-
-    def _send(self, ctx: Context, saved: SavedInputs, unit: str | None) -> Step:
-        from bot.offload import heavy
-        from bot.report.content import build
-        from bot.report.pdf import make_pdf
-
-        day = dates.today()
-        content = build(
-            ctx.lang,
-            day,
-            profile=_profile(saved),
-            answers=_answers(saved),
-            unit=unit,
-            in_chat=True,
-        )
-        document = Attachment(
-            kind="document",
-            filename=f"greenbot-report-{day.isoformat()}.pdf",
-            data=heavy(make_pdf, content),
-            caption=ctx.label("report.caption"),
-        )
-        ctx.log("report:pdf")
-        return Step(
-            [Outgoing(attachment=document), Outgoing(ctx.label("report.sent"), ctx.main_menu())],
-            None,
-        )

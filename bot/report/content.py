@@ -93,9 +93,9 @@ def _score(answers: ScoreInput, lang: Lang) -> Score:
 def _steps(
     prescreen: Prescreen | None, scored: Score | None, lang: Lang, in_chat: bool
 ) -> list[str]:
-    steps = list(prescreen.result.next_steps(lang)) if prescreen else []
-    if in_chat:  # the advice names the CLI command; in chat the quick score is /score
-        steps = [step.replace("greenbot score", "/score") for step in steps]
+    # The advice names how to reach the quick score: a command in chat, the CLI elsewhere.
+    score = "/score" if in_chat else "greenbot score"
+    steps = list(prescreen.result.next_steps(lang, score=score)) if prescreen else []
     if scored is not None:
         steps += [
             label("report.gain", lang, step=gain["step"], number=gain["number"])

@@ -129,3 +129,25 @@ def test_score_ratio_step_answers_a_question_in_chinese(engine: Engine, question
     assert "没有看懂" not in texts(reply)
     assert "1/21" in shown(reply)
     assert engine.chats.load(1).state["answers"] == {}
+
+
+def test_a_question_inside_a_flow_is_put_to_the_qa_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.handlers import ask
+    from bot.qa import default_index
+
+    index = default_index()
+    asked: list[str] = []
+    real = index.ask
+
+    def counted(question: str, lang: str = "zh") -> object:
+        asked.append(question)
+        return real(question, lang)
+
+    monkeypatch.setattr(index, "ask", counted)
+    ask._answer.cache_clear()  # a cached answer would hide a second look-up
+    say(engine, "/remind")
+    reply = say(engine, "企业改名以后多久内要报备？")
+    assert "请输入单位名称" in shown(reply)
+    assert asked == ["企业改名以后多久内要报备？"]

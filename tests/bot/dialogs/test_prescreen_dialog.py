@@ -503,3 +503,13 @@ def test_every_question_has_buttons_in_both_languages(engine: Engine) -> None:
             data = [b.data for row in rows for b in row]
             assert data == [f"d:0f0f0f:{payload}" for payload in offer]
             assert all(len(d.encode()) <= 64 for d in data)
+
+
+def test_the_advice_names_the_quick_score_as_its_reader_reaches_it() -> None:
+    # The wording is in the strings, with the command as a value: chat text is not CLI text
+    # patched afterwards.
+    from bot.render import _strings as strings
+    from bot.render import label
+
+    assert not [key for key, entry in strings().items() if "greenbot score" in str(entry)]
+    assert "用 /score 按附表" in label("prescreen.advice.grade_unknown", "zh", score="/score")

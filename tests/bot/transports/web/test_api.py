@@ -273,3 +273,21 @@ async def test_no_session_id_or_file_token_in_the_logs(
     assert "POST /api/turn 200" in caplog.text
     for secret in secrets:
         assert secret not in caplog.text
+
+
+async def test_the_pdf_report_is_drawn_and_handed_over_once(users: Users) -> None:
+    user = await users()
+    await user.say("/score")
+    for _ in range(40):
+        skip = [b for b in user.buttons() if "跳过" in b["label"]]
+        if not skip:
+            break
+        await user.turn(button=skip[0]["data"])
+    await user.tap("PDF")
+    await user.tap("不填单位名称")
+    [file] = [m["file"] for m in user.last["messages"] if "file" in m]
+    assert file["kind"] == "document" and file["name"].endswith(".pdf")
+    pdf = await user.get(file["url"])
+    assert pdf.status == 200 and pdf.content_type == "application/pdf"
+    assert (await pdf.read()).startswith(b"%PDF")
+    assert (await user.get(file["url"])).status == 410
