@@ -1,7 +1,7 @@
 """Q&A quality on a question file: top-1, top-3, MRR, and how the bot answered.
 
 Run: ``python bench/qa_eval.py [QUESTIONS.yaml ...] [--misses]`` (default:
-tests/bot/data/qa_*.yaml). A question file is a YAML list of
+knowledge/questions/qa_*.yaml). A question file is a YAML list of
 ``{q: str, expect: [refs], kind: str?, silent: bool?}``:
 
 - ``expect: []`` means out of scope: right when the bot refuses and cites nothing (top-1,
@@ -108,7 +108,7 @@ def report(name: str, t: Tally) -> str:
 def main(argv: list[str]) -> int:
     show = "--misses" in argv
     paths = [Path(a) for a in argv if not a.startswith("--")]
-    paths = paths or sorted((ROOT / "tests" / "bot" / "data").glob("qa_*.yaml"))
+    paths = paths or sorted((ROOT / "knowledge" / "questions").glob("qa_*.yaml"))
     for path in paths:
         tally = evaluate(yaml.safe_load(path.read_text(encoding="utf-8")))
         print(report(path.name, tally))

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT / "tests" / "bot" / "data" / "qa_dev.yaml"
+DEV = ROOT / "knowledge" / "questions" / "qa_dev.yaml"
 
 
 def fresh_process(runs: int = 7) -> list[float]:

@@ -72,7 +72,7 @@ Questions = Callable[[int, int], tuple[str, str]]
 
 
 def distinct_questions(users: int, per_user: int) -> Questions:
-    """Every message a different real question from tests/bot/data (so no answer comes from
+    """Every message a different real question from knowledge/questions (so no answer comes from
     the bot's answer cache), each with the heading its answer must start with."""
     import yaml
 
@@ -81,7 +81,7 @@ def distinct_questions(users: int, per_user: int) -> Questions:
 
     pool: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for path in sorted((ROOT / "tests" / "bot" / "data").glob("qa_*.yaml")):
+    for path in sorted((ROOT / "knowledge" / "questions").glob("qa_*.yaml")):
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
             question = str(case["q"])
             result = default_index().ask(question)

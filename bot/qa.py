@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 from bot.knowledge import KNOWLEDGE_DIR, default
@@ -46,6 +47,9 @@ _EXPLICIT_SCORE = 100.0
 # first is below the score that only a question full of one entry's own words reaches.
 _CLOSE_SHARE = 0.9
 _SURE_SCORE = 9.0
+# What the classifier's posterior counts for, as a share of the best lexicon score: chosen on
+# a question set neither was trained or tuned on (see bot.qa_learned).
+_LEARNED_WEIGHT = 0.7
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -114,7 +118,7 @@ class QAIndex(ScopeChecks):
             cleaned = check_question(question)
         except QuestionError as error:
             return Result(question=question, in_scope=False, problem=error.code)
-        text = self.from_pinyin(normalize(cleaned))
+        text = self.features.rewrite(self.from_pinyin(normalize(cleaned)))
         explicit, beyond = self.explicit_refs(text)
         topic = self.features.without_status(text)
         scores, zh_found, en_found = self._rank(topic if topic.strip() else text)
@@ -128,7 +132,7 @@ class QAIndex(ScopeChecks):
             scope = self._scope(text, zh_found, en_found, scores)
             if scope == "out":
                 return Result(question=cleaned, in_scope=False)
-            scores = self.features.reframe(text, scores)
+            scores = self.features.reframe(text, self._blend(text, scores))
             ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self._order(kv[0])))
             if scope == "maybe" or self._close_call(ranked, zh_found, en_found):
                 confidence = "low"
@@ -152,6 +156,16 @@ class QAIndex(ScopeChecks):
             confidence=confidence,
             fitted=fitted,
         )
+
+    def _blend(self, text: str, scores: dict[str, float]) -> dict[str, float]:
+        """The lexicon's scores with the classifier's posterior added, on the scale of the
+        best lexicon score: a tie-breaker and gap-filler, not a rival ranking."""
+        top = max(scores.values(), default=0.0) or 1.0
+        blended = dict(scores)
+        for ref, probability in self.learned.posterior(text).items():
+            if ref in self.docs:  # not OUT: the scope was decided before
+                blended[ref] = blended.get(ref, 0.0) + _LEARNED_WEIGHT * top * probability
+        return blended
 
     def _close_call(
         self,
@@ -228,14 +242,26 @@ class QAIndex(ScopeChecks):
                 return  # one line: the first kind asked
 
 
+def index_sources() -> tuple[Path, ...]:
+    """Every file the index is built from: the knowledge base, every module the index is
+    built with (not a hand-kept list: one left out would let a changed matcher load an index
+    built by the old one), scope.yaml, and the question sets the classifier learns from."""
+    from bot import knowledge
+    from bot.cache import module_sources
+    from bot.qa_learned import question_files
+
+    return (
+        *knowledge.SOURCES,
+        *module_sources(__name__),
+        KNOWLEDGE_DIR / "scope.yaml",
+        *question_files(),
+    )
+
+
 @cache
 def default_index() -> QAIndex:
     """The index over the shipped knowledge base, built once per change of its sources
     (see :mod:`bot.cache`) and loaded once per process."""
-    from bot import knowledge
-    from bot.cache import load_or_build, module_sources
+    from bot.cache import load_or_build
 
-    # Every module the index is built with, not a hand-kept list: one left out would let a
-    # changed matcher load an index built by the old one.
-    sources = (*knowledge.SOURCES, *module_sources(__name__), KNOWLEDGE_DIR / "scope.yaml")
-    return load_or_build("qa-index", sources, lambda: QAIndex(default()))
+    return load_or_build("qa-index", index_sources(), lambda: QAIndex(default()))

@@ -72,6 +72,8 @@ class Features:
     thresholds: tuple[Threshold, ...]
     foreign: re.Pattern[str] | None = None  # what belongs to another scheme or law
     foreign_unless: re.Pattern[str] | None = None  # …unless asked how these measures count it
+    # colloquial forms and the text's words they stand for (停了八个月 → 停产了八个月)
+    rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> Features:
@@ -119,7 +121,16 @@ class Features:
         asks = data.get("foreign_asks") or {}
         foreign = re.compile("|".join(asks["patterns"])) if asks.get("patterns") else None
         ours = re.compile(asks["ours"]) if asks.get("ours") else None
-        return cls(details, frames, thresholds, foreign, ours)
+        rewrites = tuple(
+            (re.compile(rule["pattern"]), str(rule["as"])) for rule in data.get("rewrites") or []
+        )
+        return cls(details, frames, thresholds, foreign, ours, rewrites)
+
+    def rewrite(self, text: str) -> str:
+        """The question with its colloquial forms in the text's words (see scope.yaml)."""
+        for pattern, words in self.rewrites:
+            text = pattern.sub(words, text)
+        return text
 
     def asks_foreign(self, text: str) -> bool:
         """What is asked is another scheme's or law's own business (a label's review

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.knowledge import KNOWLEDGE_DIR, Article, Indicator, Item, KnowledgeBase, default
 from bot.qa_features import Features
+from bot.qa_learned import OUT, NaiveBayes, knowledge_samples, question_files, question_samples
 from bot.qa_terms import EN_WORD, SUB_MAX, NearPlan, bigrams, en_key, stem
 from bot.textnorm import cjk_runs, has_cjk, normalize
 
@@ -118,6 +119,8 @@ class IndexBuilder:
         self._build_quotes()
         self._build_pinyin()
         self._build_typos()
+        samples = [*knowledge_samples(kb), *question_samples(question_files())]
+        self.learned = NaiveBayes(samples, [*self.docs, OUT])
 
     def _doc(
         self, ref: str, entry: Article | Item | Indicator, weight: float, register: bool = True
@@ -251,6 +254,19 @@ class IndexBuilder:
             key = "".join(syllables).replace("ü", "v")
             if len(syllables) == len(term) and len(key) >= 4:
                 self.pinyin_terms.setdefault(key, term)
+        # Every character of GB 2312 by its toneless syllable: a question typed by sound with
+        # the wrong character (复合 for 复核, 绿色工场 for 绿色工厂) spells a term's sound. A
+        # table, so that answering never loads pypinyin.
+        self.char_pinyin: dict[str, str] = {}
+        for high in range(0xB0, 0xF8):
+            for low in range(0xA1, 0xFF):
+                try:
+                    char = bytes((high, low)).decode("gb2312")
+                except UnicodeDecodeError:
+                    continue
+                syllable = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+                if syllable:
+                    self.char_pinyin[char] = syllable[0].replace("ü", "v")
 
     def _build_typos(self) -> None:
         """Long terms by each of their characters left out (绿色供应?管理 for 绿色供应链管理),

@@ -129,7 +129,36 @@ class Matcher(IndexBuilder):
                 found[term] = near
         taken = [*spans, *((m.start, m.end) for m in found.values())]
         self._match_typos(text, taken, found)
+        self._match_homophones(text, taken, found)
         return found
+
+    def _match_homophones(
+        self, text: str, spans: list[tuple[int, int]], found: dict[str, Match]
+    ) -> None:
+        """Terms typed by sound with one wrong character (复合 for 复核, 绿色工场 for 绿色工厂),
+        where nothing else was found: the question's characters read as toneless syllables
+        spell the term's. The wrong character must not be a function word (是级 is not 市级)."""
+        sounds = self.char_pinyin
+        for run in CJK_RUN.finditer(text):
+            chars = run.group(0)
+            syllables = [sounds.get(ch, "?") for ch in chars]
+            for size in range(min(SUB_MAX, len(chars)), 1, -1):
+                for at in range(len(chars) - size + 1):
+                    start = run.start() + at
+                    end = start + size
+                    if any(s < end and start < e for s, e in spans):
+                        continue
+                    piece = chars[at : at + size]
+                    if all(ch in FUNCTION_CHARS for ch in piece):
+                        continue
+                    term = self.pinyin_terms.get("".join(syllables[at : at + size]))
+                    if term is None or term in found:
+                        continue
+                    slips = [(a, b) for a, b in zip(piece, term, strict=True) if a != b]
+                    # one character typed wrong, and a word of substance, not 的 for 地
+                    if len(slips) == 1 and slips[0][0] not in FUNCTION_CHARS:
+                        found[term] = Match(NEAR, start, end)
+                        spans.append((start, end))
 
     def _match_typos(
         self, text: str, spans: list[tuple[int, int]], found: dict[str, Match]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from bot.qa_learned import OUT
 from bot.qa_match import Matcher
 from bot.qa_terms import EN_STOP, EN_WORD, FUNCTION_CHARS, Match, bigrams, en_key, stem
 from bot.textnorm import cjk_runs
@@ -36,6 +37,13 @@ _NEIGHBOUR_RULES = re.compile(
     r"(?:几月|什么时候|何时|怎么申报|流程|程序|条件|标准))"
 )
 _OURS = re.compile(r"北京|本市|京津冀|本办法|在京|总部")  # …unless the question also names ours
+# The classifier (bot.qa_learned) is overconfident, as naive Bayes is: it counts for the scope
+# only when it is all but sure, and only to turn a refusal into candidates.
+_LEARNED_SURE = 0.99
+# A question with no word of the lexicon is taken as ours on the classifier's word only when it
+# says enough to be about something (not 谢谢，辛苦了): this many Chinese characters or English
+# words that are not function words.
+_MIN_SUBSTANCE = 8
 
 
 class ScopeChecks(Matcher):
@@ -60,7 +68,10 @@ class ScopeChecks(Matcher):
         nothing says it is another subject but too little says it is ours: the answer then
         offers candidates rather than refusing a question that may well be in scope."""
         if not scores:
-            return "out"
+            # Nothing matched, but our subject is named (listed, 绿色) or the classifier is all
+            # but sure: candidates rather than a flat refusal.
+            ours = self._names_core(text) or self._learned_ours(text)
+            return "maybe" if ours else "out"
         matched = [*zh_found, *en_found]
         other_rules = _OTHER_RULES.search(text) or _NEIGHBOUR_RULES.search(text)
         if other_rules and not _OURS.search(text):
@@ -79,18 +90,56 @@ class ScopeChecks(Matcher):
             if self._names_core(rest):
                 return "in"
             _, rest_zh, rest_en = self._rank(rest)
-            strong = sum(
-                self.zh_weight[t] * m.factor for t, m in rest_zh.items() if t not in self.weak
-            )
-            strong += sum(self.en_weight[t] * f for t, f in rest_en.items() if t not in self.weak)
-            return "in" if strong >= _CLEARLY_OURS else "out"
+            return "in" if self._strong(rest_zh, rest_en) >= _CLEARLY_OURS else "out"
+        if self._lone_english_word(zh_found, en_found) and self._learned_best(text) == OUT:
+            # One English word of ours, and the classifier likens the question to those the
+            # measures do not cover (a hotpot place "recommended"): refused.
+            return "out"
         if any(term not in self.weak for term in matched):
             return "in" if max(scores.values()) >= _MIN_SCORE else "maybe"
         if matched:
             return "in" if self._names_core(text) or not self._foreign(text, zh_found) else "maybe"
         if self._quotes_text(text):
             return "in"
-        return "maybe" if self._names_core(text) else "out"
+        if self._names_core(text):
+            return "maybe"
+        # No word of the lexicon, but asked the way questions about one article are asked
+        # (出发点 for its purpose): candidates rather than a flat refusal.
+        return "maybe" if self._learned_ours(text) else "out"
+
+    def _learned_ours(self, text: str) -> bool:
+        """The classifier is all but sure that a question of some substance is about one
+        article or indicator."""
+        return self._substance(text) and self._learned_says(text) not in (None, OUT)
+
+    @staticmethod
+    def _lone_english_word(zh_found: dict[str, Match], en_found: dict[str, float]) -> bool:
+        return not zh_found and len(en_found) == 1 and " " not in next(iter(en_found))
+
+    def _learned_best(self, text: str) -> str | None:
+        posterior = self.learned.posterior(text)
+        return max(posterior, key=posterior.__getitem__, default=None)
+
+    def _learned_says(self, text: str) -> str | None:
+        """The classifier's class for the question when it is all but sure of it."""
+        posterior = self.learned.posterior(text)
+        best = max(posterior, key=posterior.__getitem__, default=None)
+        return best if best is not None and posterior[best] >= _LEARNED_SURE else None
+
+    def _strong(self, zh_found: dict[str, Match], en_found: dict[str, float]) -> float:
+        """What the question's specific (not generic) lexicon words weigh."""
+        strong = sum(
+            self.zh_weight[t] * m.factor for t, m in zh_found.items() if t not in self.weak
+        )
+        return strong + sum(
+            self.en_weight[t] * f for t, f in en_found.items() if t not in self.weak
+        )
+
+    @staticmethod
+    def _substance(text: str) -> bool:
+        chinese = sum(1 for run in cjk_runs(text) for ch in run if ch not in FUNCTION_CHARS)
+        english = sum(1 for w in EN_WORD.findall(text) if w not in EN_STOP)
+        return chinese + 2 * english >= _MIN_SUBSTANCE
 
     def _contains_any(self, text: str, phrases: tuple[str, ...]) -> bool:
         chinese, english = self._split_cache[phrases]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.qa import default_index
+from bot.textnorm import normalize
 
 
 @pytest.mark.parametrize(
@@ -288,3 +289,78 @@ def test_in_scope_questions_in_other_laws_words_are_not_refused(question: str, f
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    "question", ["市里的数字化转型升级基金如何申报", "碳足迹认证需要提交什么材料"]
+)
+def test_any_fund_s_call_or_any_certificate_s_papers_are_refused(question: str) -> None:
+    """Another fund or certificate, whatever its name: its own procedure is not ours."""
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "note"),
+    [
+        ("申报的资料都有哪些，给个清单", "art-8", "材料清单"),
+        ("做评价的第三方机构需要什么资质", "art-18", "资质"),
+    ],
+)
+def test_papers_and_assessors_qualifications_are_said_to_be_left_open(
+    question: str, first: str, note: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.hits[0].ref == first
+    assert result.notes and note in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("我们去年被评为市级绿色工厂，今年出了安全事故会怎样", True),
+        ("已经入选绿色工厂了，但最近停产了一年多，会被撤吗", True),
+        ("刚拿到称号，下个月要搬厂，要做什么", True),
+        ("能评上绿色工厂吗，我们去年出过事故", False),
+        ("想拿到绿色工厂称号要什么条件", False),
+    ],
+)
+def test_a_title_told_as_won_places_the_asker_on_the_list(question: str, listed: bool) -> None:
+    """Whatever the verb (入选, 被评为, 拿到), a title told as won is the listed frame; one
+    asked for is not."""
+    frames = default_index().features.frames_in(normalize(question))
+    assert ("listed" in {frame.name for frame in frames}) is listed
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can you recommend a cheap hotel near the airport?", "Can you recommend a good dentist?"],
+)
+def test_one_english_word_of_ours_in_a_foreign_question_is_refused(question: str) -> None:
+    """ "recommend" is a word of Art. 9, but a hotel recommended is not what it is about."""
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["绿色园区怎么评分，有评分细则吗", "What are the scoring criteria for a green supply chain?"],
+)
+def test_a_park_s_or_supply_chain_s_own_indicators_are_said_to_be_left_open(
+    question: str,
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.notes
+    assert "绿色工厂" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("How much money do we get once listed?", "art-20"),
+        ("Do we get money for being listed?", "art-20"),
+    ],
+)
+def test_money_asked_in_english_is_article_20_not_a_refusal(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first

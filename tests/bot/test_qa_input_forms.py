@@ -36,3 +36,22 @@ def test_english_words_are_not_read_as_pinyin() -> None:
     assert index.from_pinyin("can we apply for the green factory list") == (
         "can we apply for the green factory list"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("我们厂被列为市级绿色工场，复合没过会怎样", "art-13"),  # 复合 for 复核
+    ],
+)
+def test_a_term_typed_by_sound_with_a_wrong_character_is_found(question: str, first: str) -> None:
+    assert default_index().ask(question).hits[0].ref == first
+
+
+@pytest.mark.parametrize(
+    "question", ["你好呀，你是真人还是机器人？", "员工试用期最长可以约定多久？"]
+)
+def test_a_function_word_alike_in_sound_is_no_term(question: str) -> None:
+    """是级 sounds like 市级, but 是 is a function word: no term is made of it."""
+    result = default_index().ask(question)
+    assert not result.in_scope and not result.hits
