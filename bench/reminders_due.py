@@ -60,7 +60,8 @@ def build(path: Path, units: int, reminders: int, backlog: int, seed: int = 2026
     per_deadline = len(OFFSETS)
     deadlines_needed = reminders // per_deadline
     for unit_id in range(1, units + 1):
-        chat_id = 10_000 + rng.randrange(units * 6 // 10)  # some chats follow several units
+        # some chats follow several units
+        chat_id = f"telegram:{10_000 + rng.randrange(units * 6 // 10)}"
         event = EVENTS[unit_id % len(EVENTS)]
         day = NOW.date() - timedelta(days=rng.randrange(0, 400))
         unit_rows.append(

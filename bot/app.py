@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +14,24 @@ from bot.dialogs.remind import RemindDialog
 from bot.dialogs.report import ReportDialog
 from bot.dialogs.score import ScoreDialog
 from bot.engine import Dialog, Engine, Router, Services
-from bot.handlers import admin, article, ask, cancel, lang, reminders, report, start
+from bot.handlers import (
+    admin,
+    article,
+    ask,
+    cancel,
+    email_reminders,
+    lang,
+    reminders,
+    report,
+    start,
+)
 from bot.reminders.store import ReminderStore
 from bot.storage import open_database
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
+    from bot.reminders.delivery import Sender
     from bot.transports.outbox import TelegramPort
 
 
@@ -30,6 +44,7 @@ def routers() -> list[Router]:
         cancel.router,
         admin.router,
         reminders.router,
+        email_reminders.router,
         report.router,
         ask.router,
     ]
@@ -53,20 +68,34 @@ def reminder_jobs(engine: Engine) -> list[Job]:
     """The reminder delivery loop, run by a Telegram engine beside polling."""
 
     async def deliver(port: TelegramPort) -> None:
-        from bot.reminders.clock import SystemClock
-        from bot.reminders.delivery import run_forever
         from bot.transports.common import PortSender
 
-        extras = engine.services.extras
-        await run_forever(
-            extras["reminders"],
-            PortSender(port),
-            SystemClock(),
-            asyncio.Event(),
-            wake_event=extras["reminders_wake"],
-        )
+        await deliver_reminders(engine, asyncio.Event(), PortSender(port))
 
     return [deliver]
+
+
+async def deliver_reminders(
+    engine: Engine, stop: asyncio.Event, telegram: Sender | None = None
+) -> None:
+    """The reminder loop of a process, until ``stop`` is set: Telegram chats through
+    ``telegram`` (``None``: left to the bot's process), web chats by e-mail when
+    ``GREENBOT_SMTP_URL`` (or ``extras["smtp_url"]``) is set (else left to a process that has
+    it)."""
+    from bot.reminders.clock import SystemClock
+    from bot.reminders.delivery import run_forever
+    from bot.reminders.mail import MailConfigError
+    from bot.reminders.routing import RoutingSender, reminder_sender
+
+    extras = engine.services.extras
+    try:
+        sender = reminder_sender(extras["reminders"], telegram, extras.get("smtp_url"))
+    except MailConfigError as error:
+        log.error("e-mail reminders off: %s", error)
+        sender = RoutingSender(telegram)
+    await run_forever(
+        extras["reminders"], sender, SystemClock(), stop, wake_event=extras["reminders_wake"]
+    )
 
 
 def warm_up(engine: Engine) -> None:

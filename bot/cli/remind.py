@@ -45,12 +45,14 @@ def make_sender(settings: Any) -> Any:
         token = settings.require_token()
     except ConfigError as error:
         raise CliError(str(error)) from None
+    from bot.reminders.routing import RoutingSender
     from bot.transports.aiogram_runner import AiogramPort, make_bot
     from bot.transports.common import PortSender, hide_token
 
     hide_token(token)
     bot = make_bot(token, settings.api_base)
-    sender = PortSender(AiogramPort(bot))
+    # Reminders of web chats are mailed by a process configured for it, not through Telegram.
+    sender = RoutingSender(PortSender(AiogramPort(bot)))
     sender.close = bot.session.close  # type: ignore[attr-defined]
     return sender
 

@@ -77,7 +77,12 @@ def date_error_message(error: DateInputError, text: str, lang: str) -> str:
 def delivers_reminders(ctx: Context) -> bool:
     """False where nothing is sent from (the offline console): reminders are only stored
     there, and sent by ``greenbot run`` or ``greenbot remind --once`` through Telegram."""
-    return ctx.services.extras.get("delivers_reminders", True) is not False
+    if ctx.services.extras.get("delivers_reminders", True) is not False:
+        return True
+    from bot.reminders.mail import EmailTargets  # a web chat with a confirmed address: by mail
+
+    store = ctx.services.extras.get("reminders")
+    return store is not None and EmailTargets(store).confirmed_address(ctx.chat_id) is not None
 
 
 def due_now(next_at: datetime | None, now: datetime, delivers: bool) -> bool:
@@ -416,6 +421,10 @@ def _confirm(ctx: Context, state: RemindState) -> Done:
         immediate=immediate and unit_id not in known,
         delivers=delivers_reminders(ctx),
     )
+    from bot.handlers.reminder_feeds import issue_text, offers_feeds
+
+    if offers_feeds(ctx):  # nothing is pushed here: the calendar subscription instead
+        text += "\n\n" + issue_text(ctx, unit)
     rows: list[list[Button]] = [
         [Button(ctx.label("remind.button.ics", kind=item["kind_label"]), f"r:ics:{item['id']}")]
         for item in deadlines

@@ -34,6 +34,7 @@ from bot.engine import (
     Services,
     keyboard,
 )
+from bot.handlers import reminder_feeds
 from bot.identity import ChatId
 from bot.reminders.messages import render_units
 from bot.reminders.store import ReminderStore, UnitView
@@ -86,6 +87,9 @@ def _page(ctx: Context, page: int, note: str = "") -> Outgoing:
     )
     if pages > 1:
         text += "\n\n" + html.escape(ctx.label("remind.chat.page", page=page + 1, pages=pages))
+    feed_notes, feed_buttons = reminder_feeds.page_parts(ctx, shown, start)
+    if feed_notes:
+        text += "\n\n" + "\n\n".join(feed_notes)
     if note:
         text = f"{note}\n\n{text}"
     rows: list[list[Button]] = []
@@ -111,6 +115,7 @@ def _page(ctx: Context, page: int, note: str = "") -> Outgoing:
                 )
             ]
         )
+    rows += [[button] for button in feed_buttons]
     nav = []
     if page > 0:
         nav.append(Button(ctx.label("remind.chat.button.prev"), f"r:page:{page - 1}"))
@@ -192,6 +197,14 @@ def on_button(ctx: Context, payload: str) -> Messages:
         return [dataclasses.replace(_page(ctx, page, note), edit=True)]
     if verb == "ics":
         return _calendar(ctx, _id(arg))
+    if verb in ("fs", "fx") and reminder_feeds.offers_feeds(ctx):
+        unit = _own_unit(ctx, _id(arg))
+        if unit is None:
+            return _gone(ctx)
+        # Making one: the page shows the new link with the others.
+        make, revoke = reminder_feeds.issue, reminder_feeds.revoke
+        note = (revoke if verb == "fx" else make)(ctx, unit)
+        return [dataclasses.replace(_page(ctx, _page_of(ctx, unit.id), note), edit=True)]
     raise ForgedButton(payload)
 
 

@@ -184,6 +184,8 @@ class Delivery:
         self.stats = DeliveryStats()
         self._slots = asyncio.Semaphore(max_in_flight)
         self._retries: dict[int, float] = {}  # reminder id -> when it is due again
+        # Channels this process cannot reach and another one serves (see reminders.routing).
+        self.skip_channels: tuple[str, ...] = tuple(getattr(sender, "skip_channels", ()))
 
     async def run_pass(self) -> None:
         """Send everything due now (and whatever falls due while doing so).
@@ -207,7 +209,7 @@ class Delivery:
                     more or now - fetched_at >= 1.0
                 ):
                     limit = len(pending) + self.batch_size
-                    fresh = self.store.due_batch(now, limit)
+                    fresh = self.store.due_batch(now, limit, self.skip_channels)
                     fetched_at, more = now, len(fresh) >= limit
                     known = {item.id for item in pending}
                     added = [item for item in fresh if item.id not in known]
@@ -448,7 +450,7 @@ async def run_forever(
                 if asyncio.iscoroutine(result):
                     await result
         now = clock.now()
-        wake_at = store.next_wake_at(lease)
+        wake_at = store.next_wake_at(lease, delivery.skip_channels)
         delay = poll_interval if wake_at is None else min(poll_interval, wake_at - now)
         delay = max(delay, delivery.limiter.paused_until - now, 0.05)
         await _idle(clock, delay, stop_event, wake_event)

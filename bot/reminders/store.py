@@ -7,7 +7,10 @@ Tables
                    and deletes, only those.
 ``deadlines``      the deadlines computed for a unit (``rules.deadlines_for``).
 ``reminders``      one row per planned message. Times are UTC epoch seconds (REAL).
-``blocked_chats``  chats that blocked the bot (403); their reminders are ``inactive``.
+``blocked_chats``  chats that blocked the bot (403), or that nothing can reach (a web chat
+                   without a confirmed e-mail address); their reminders are ``inactive``.
+``calendar_feeds`` secret iCalendar subscription tokens, one per unit (:mod:`.feeds`).
+``email_targets``  a chat's e-mail address for reminders, with its confirmation (:mod:`.mail`).
 
 Reminder life cycle (``status``)
 --------------------------------
@@ -64,6 +67,29 @@ CREATE TABLE IF NOT EXISTS send_budget (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     next_at REAL NOT NULL
 )"""
+
+# Added after the first release: created whenever missing.
+_LATER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calendar_feeds (
+    token TEXT PRIMARY KEY,
+    chat_id TEXT NOT NULL,
+    unit_id INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);
+CREATE INDEX IF NOT EXISTS calendar_feeds_unit ON calendar_feeds (unit_id);
+CREATE TABLE IF NOT EXISTS email_targets (
+    chat_id TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    code_hash TEXT,
+    code_expires_at REAL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    codes_sent INTEGER NOT NULL DEFAULT 0,
+    codes_since REAL,
+    confirmed_at REAL,
+    created_at REAL NOT NULL
+);
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
@@ -125,10 +151,17 @@ SELECT r.id, r.deadline_id, r.unit_id, r.chat_id, r.offset_days, r.send_at, r.ex
 FROM reminders AS r
 JOIN deadlines AS d ON d.id = r.deadline_id
 JOIN units AS u ON u.id = r.unit_id
-WHERE r.status = 'planned' AND r.next_attempt_at <= :now AND r.expires_at > :now
+WHERE r.status = 'planned' AND r.next_attempt_at <= :now AND r.expires_at > :now {skip}
 ORDER BY r.next_attempt_at, r.id
 LIMIT :limit
 """
+
+
+def _skip_clause(column: str, channels: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """SQL leaving out the chats of ``channels`` (ids start with ``<channel>:``)."""
+    params = {f"skip{index}": f"{channel}:" for index, channel in enumerate(channels)}
+    clause = "".join(f" AND substr({column}, 1, length(:{name})) != :{name}" for name in params)
+    return clause, params
 
 
 class EnrolmentError(ValueError):
@@ -295,9 +328,14 @@ class ReminderStore:
                 self.db.execute("ALTER TABLE units ADD COLUMN enrolled_by INTEGER")
             if "send_budget" not in self.db.table_names():
                 self.db.execute(_BUDGET_SCHEMA)
+            if not {"calendar_feeds", "email_targets"} <= set(self.db.table_names()):
+                with self.db.atomic():
+                    for statement in _LATER_SCHEMA.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
             return
         with self.db.atomic():
-            for statement in _SCHEMA.split(";"):
+            for statement in (_SCHEMA + _LATER_SCHEMA).split(";"):
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute(_BUDGET_SCHEMA)
@@ -498,10 +536,14 @@ class ReminderStore:
             ).fetchone()
             if not owned:
                 return False
-            self.db.execute("DELETE FROM reminders WHERE unit_id = ?", [unit_id])
-            self.db.execute("DELETE FROM deadlines WHERE unit_id = ?", [unit_id])
-            self.db.execute("DELETE FROM units WHERE id = ?", [unit_id])
+            self._delete_unit_rows(unit_id)
         return True
+
+    def _delete_unit_rows(self, unit_id: int) -> None:
+        self.db.execute("DELETE FROM reminders WHERE unit_id = ?", [unit_id])
+        self.db.execute("DELETE FROM deadlines WHERE unit_id = ?", [unit_id])
+        self.db.execute("DELETE FROM calendar_feeds WHERE unit_id = ?", [unit_id])
+        self.db.execute("DELETE FROM units WHERE id = ?", [unit_id])
 
     def delete_deadline(self, chat_id: ChatId | int, deadline_id: int) -> bool:
         """Stop one deadline of the chat's (its reminders go too); the unit stays, or goes when
@@ -520,7 +562,7 @@ class ReminderStore:
                 "SELECT COUNT(*) FROM deadlines WHERE unit_id = ?", [row[0]]
             ).fetchone()[0]
             if not left:
-                self.db.execute("DELETE FROM units WHERE id = ?", [row[0]])
+                self._delete_unit_rows(row[0])
         return True
 
     def forget_chat(self, chat_id: ChatId | int) -> int:
@@ -534,16 +576,24 @@ class ReminderStore:
             self.db.execute("DELETE FROM deadlines WHERE chat_id = ?", [chat_id])
             self.db.execute("DELETE FROM units WHERE chat_id = ?", [chat_id])
             self.db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", [chat_id])
+            self.db.execute("DELETE FROM calendar_feeds WHERE chat_id = ?", [chat_id])
+            self.db.execute("DELETE FROM email_targets WHERE chat_id = ?", [chat_id])
         return int(count)
 
     # ------------------------------------------------------------------ delivery
 
-    def due_batch(self, now: float | datetime, limit: int = 100) -> list[DueReminder]:
-        """Planned reminders due at ``now`` whose deadline has not passed, oldest first.
+    def due_batch(
+        self, now: float | datetime, limit: int = 100, skip_channels: Iterable[str] = ()
+    ) -> list[DueReminder]:
+        """Planned reminders due at ``now`` whose deadline has not passed, oldest first;
+        none of chats on ``skip_channels`` (another process delivers those).
 
         A read: nothing is claimed (see :meth:`claim`)."""
         moment = epoch(now)
-        rows = self.db.query(_DUE_SQL, {"now": moment, "limit": int(limit)})
+        skip, params = _skip_clause("r.chat_id", skip_channels)
+        rows = self.db.query(
+            _DUE_SQL.format(skip=skip), {"now": moment, "limit": int(limit), **params}
+        )
         return [_due_reminder(row) for row in rows]
 
     def expire(self, now: float | datetime) -> int:
@@ -660,11 +710,14 @@ class ReminderStore:
             {"now": moment, "cutoff": moment - lease},
         ).rowcount
 
-    def next_wake_at(self, lease: float = DEFAULT_LEASE_SECONDS) -> float | None:
-        """When something next needs the loop: the earliest planned reminder, or the moment
-        the oldest claim goes stale."""
+    def next_wake_at(
+        self, lease: float = DEFAULT_LEASE_SECONDS, skip_channels: Iterable[str] = ()
+    ) -> float | None:
+        """When something next needs the loop: the earliest planned reminder (not counting
+        chats on ``skip_channels``), or the moment the oldest claim goes stale."""
+        skip, params = _skip_clause("chat_id", skip_channels)
         planned = self.db.execute(
-            "SELECT MIN(next_attempt_at) FROM reminders WHERE status = 'planned'"
+            f"SELECT MIN(next_attempt_at) FROM reminders WHERE status = 'planned' {skip}", params
         ).fetchone()[0]
         claimed = self.db.execute(
             "SELECT MIN(claimed_at) FROM reminders WHERE status = 'sending'"

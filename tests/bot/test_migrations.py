@@ -59,6 +59,7 @@ def _schema(path: Path) -> dict[str, str]:
             for name, table in conn.execute(
                 "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
             )
+            if table in CHAT_ID_TABLES
         }
     finally:
         conn.close()

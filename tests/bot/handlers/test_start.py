@@ -14,6 +14,7 @@ MENU_ZH = {"问答": "m:qa", "申报预审": "m:ps", "快速评分": "m:sc", "�
 MENU_EN = {"Ask": "m:qa", "Can we apply?": "m:ps", "Quick score": "m:sc", "Deadlines": "m:rm"}
 PUBLIC = {
     "start",
+    "email",
     "help",
     "article",
     "lang",

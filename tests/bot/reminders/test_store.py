@@ -235,8 +235,20 @@ def test_due_query_uses_the_partial_index(store: ReminderStore) -> None:
     from bot.reminders.store import _DUE_SQL
 
     plan = store.db.execute(
-        "EXPLAIN QUERY PLAN " + _DUE_SQL, {"now": NOW.timestamp(), "limit": 100}
+        "EXPLAIN QUERY PLAN " + _DUE_SQL.format(skip=""), {"now": NOW.timestamp(), "limit": 100}
     ).fetchall()
     details = " ".join(str(row[-1]) for row in plan)
     assert "reminders_due" in details
     assert "TEMP B-TREE" not in details  # no sort of the whole due set
+
+
+def test_a_process_leaves_the_channels_it_cannot_reach_to_others(store: ReminderStore) -> None:
+    store.enrol(1, "甲厂", None, "rename", date(2026, 3, 1), NOW)
+    store.enrol("web:abc", "乙厂", None, "rename", date(2026, 3, 1), NOW)
+    both = {r.chat_id for r in store.due_batch(NOW)}
+    assert both == {"telegram:1", "web:abc"}
+    assert {r.chat_id for r in store.due_batch(NOW, skip_channels=("telegram",))} == {"web:abc"}
+    assert {r.chat_id for r in store.due_batch(NOW, skip_channels=("web",))} == {"telegram:1"}
+    assert store.due_batch(NOW, skip_channels=("web", "telegram")) == []
+    assert store.next_wake_at(skip_channels=("web", "telegram")) is None
+    assert store.next_wake_at(skip_channels=("web",)) == NOW.timestamp()
