@@ -33,6 +33,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot.engine import MAX_TEXT_IN, Engine, Incoming, Outgoing, Reply, Router
 from bot.render import LANGS, Lang, label
 from bot.transports.turns import TurnRunner
+from bot.transports.web.calendar import add_calendar_routes
 from bot.transports.web.limits import FileShelf, RateLimit
 from bot.transports.web.markup import plain, to_nodes
 from bot.transports.web.page import render_page
@@ -379,6 +380,7 @@ def make_app(
     app.router.add_get("/api/session", session_info)
     app.router.add_post("/api/turn", turn)
     app.router.add_get("/api/files/{token}", file)
+    add_calendar_routes(app, engine.services)  # /cal/<token>.ics: reminders' subscriptions
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -44,8 +45,16 @@ async def serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Web chats' reminders go out by e-mail from here (GREENBOT_SMTP_URL); Telegram's are left
+    # to the bot's process.
+    from bot.app import deliver_reminders
+
+    reminders = asyncio.create_task(deliver_reminders(engine, stop))
     try:
         await stop.wait()
     finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(reminders, 10)
         await runner.cleanup()
         shutdown_processes()

@@ -291,3 +291,9 @@ async def test_the_pdf_report_is_drawn_and_handed_over_once(users: Users) -> Non
     assert pdf.status == 200 and pdf.content_type == "application/pdf"
     assert (await pdf.read()).startswith(b"%PDF")
     assert (await user.get(file["url"])).status == 410
+
+
+async def test_calendar_subscriptions_are_served_by_the_same_application(users: Users) -> None:
+    user = await users()
+    response = await user.get("/cal/" + "x" * 32 + ".ics")
+    assert response.status == 404  # an unknown token: the route is there, the feed is not
