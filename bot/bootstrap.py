@@ -15,7 +15,6 @@ The frameworks are imported only here, and only when one is asked for.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +28,8 @@ from bot.storage import ChatStore, open_database
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.reminders.delivery import Sender
     from bot.transports.common import Job
     from bot.transports.outbox import TelegramPort
-
-log = logging.getLogger(__name__)
 
 
 def build_services(
@@ -66,32 +62,12 @@ def reminder_jobs(services: Services) -> list[Job]:
     """The reminder delivery loop, run by a Telegram transport beside polling."""
 
     async def deliver(port: TelegramPort) -> None:
+        from bot.reminders.routing import deliver_reminders
         from bot.transports.common import PortSender
 
         await deliver_reminders(services, asyncio.Event(), PortSender(port))
 
     return [deliver]
-
-
-async def deliver_reminders(
-    services: Services, stop: asyncio.Event, telegram: Sender | None = None
-) -> None:
-    """The reminder loop of a process, until ``stop`` is set: Telegram chats through
-    ``telegram`` (``None``: left to the bot's process), web chats by e-mail when
-    :attr:`Services.smtp_url` (or ``GREENBOT_SMTP_URL``) is set (else left to a process that
-    has it)."""
-    from bot.reminders.delivery import run_forever
-    from bot.reminders.mail import MailConfigError
-    from bot.reminders.routing import RoutingSender, reminder_sender
-
-    try:
-        sender = reminder_sender(services.reminders, telegram, services.smtp_url)
-    except MailConfigError as error:
-        log.error("e-mail reminders off: %s", error)
-        sender = RoutingSender(telegram)
-    await run_forever(
-        services.reminders, sender, SystemClock(), stop, wake_event=services.reminders_wake
-    )
 
 
 def warm_up(engine: Engine) -> None:

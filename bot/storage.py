@@ -31,10 +31,10 @@ ACTIVITY_BACKLOG = 10_000  # rows kept in memory while the database is locked
 
 def open_database(path: str) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` (``:memory:`` for tests)."""
-    if path == ":memory:":
-        db = sqlite_utils.Database(memory=True)
-    else:
-        db = sqlite_utils.Database(path)
+    # Transports run engine turns in worker threads, one at a time (bot.transports.turns).
+    conn = sqlite3.connect(path, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    if path != ":memory:":
         # WAL: readers never block the writer; NORMAL sync is durable across a process crash.
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")

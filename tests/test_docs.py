@@ -44,3 +44,16 @@ def test_every_chat_command_is_documented() -> None:
     engine = build_engine(":memory:")
     for name in engine.commands:
         assert f"/{name}" in README, name
+
+
+def test_the_web_page_is_documented_with_its_proxy() -> None:
+    section = README.split("## Web page", 1)[1].split("\n## ", 1)[0]
+    assert "greenbot serve" in section and "http://127.0.0.1:8080/" in section
+    # the proxy setup as it must be for the Secure cookie and the rate limits
+    assert "--behind-proxy" in section and "```nginx" in section
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in section
+    from bot.cli import build_parser
+
+    help_text = build_parser()._subparsers._group_actions[0].choices["serve"].format_help()  # type: ignore[union-attr]
+    for option in ("--listen", "--db", "--behind-proxy", "--secure-cookie"):
+        assert option in help_text and option in README

@@ -26,3 +26,12 @@ def test_the_font_and_its_licence_are_package_data() -> None:
         assert (ROOT / "scoring" / name).is_file()
         assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
     assert any(fnmatch.fnmatch("source.yaml", p) for p in SETUPTOOLS["package-data"]["knowledge"])
+
+
+def test_the_web_pages_files_are_package_data() -> None:
+    patterns = SETUPTOOLS["package-data"]["bot.transports.web"]
+    static = ROOT / "bot" / "transports" / "web" / "static"
+    names = sorted(path.name for path in static.iterdir())
+    assert names == ["app.css", "app.js"]
+    for name in names:
+        assert any(fnmatch.fnmatch(f"static/{name}", p) for p in patterns), name

@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "deadlines",
     "remind",
     "run",
+    "serve",
 )
 
 

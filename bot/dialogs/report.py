@@ -95,6 +95,7 @@ class ReportDialog(Flow[ReportState]):
 
 
 def _send(ctx: Context, unit: str | None) -> Done:
+    from bot.offload import heavy
     from bot.report.content import build
     from bot.report.pdf import make_pdf
 
@@ -111,7 +112,7 @@ def _send(ctx: Context, unit: str | None) -> Done:
     document = Attachment(
         kind="document",
         filename=f"greenbot-report-{day.isoformat()}.pdf",
-        data=make_pdf(content),
+        data=heavy(make_pdf, content),
         caption=ctx.label("report.caption"),
     )
     ctx.log("report:pdf")

@@ -461,6 +461,7 @@ def _question(indicator: Indicator, following: str, first: bool) -> Ask[ScoreSta
 def _result(
     ctx: Context, state: ScoreState, answers: ScoreInput, confirmation: Outgoing
 ) -> Outcome[ScoreState]:
+    from bot.offload import heavy
     from scoring.chart import render_png
 
     report = score(answers)
@@ -471,7 +472,7 @@ def _result(
         attachment=Attachment(
             kind="photo",
             filename="score.png",
-            data=render_png(report, ctx.lang),
+            data=heavy(render_png, report, ctx.lang),
             caption=ctx.label("score.chart.caption"),
         )
     )

@@ -8,12 +8,21 @@ bot, and one without mail (no ``GREENBOT_SMTP_URL``) leaves the web's to a proce
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
 from bot import identity
 from bot.identity import ChatId
 from bot.reminders.delivery import Sender
 from bot.reminders.errors import NoRoute
 from bot.reminders.mail import MailSender, SmtpMailer, smtp_config
 from bot.reminders.store import ReminderStore
+
+if TYPE_CHECKING:
+    from bot.engine import Services
+
+log = logging.getLogger(__name__)
 
 
 def sent_to(chat_id: ChatId, store: ReminderStore, delivers: bool) -> bool:
@@ -61,3 +70,24 @@ def reminder_sender(
     config = smtp_config(smtp_url)
     mail = MailSender(store, SmtpMailer(config)) if config is not None else None
     return RoutingSender(telegram, mail)
+
+
+async def deliver_reminders(
+    services: Services, stop: asyncio.Event, telegram: Sender | None = None
+) -> None:
+    """The reminder loop of a process, until ``stop`` is set: Telegram chats through
+    ``telegram`` (``None``: left to the bot's process), web chats by e-mail when
+    :attr:`Services.smtp_url` (or ``GREENBOT_SMTP_URL``) is set (else left to a process that
+    has it)."""
+    from bot.reminders.clock import SystemClock
+    from bot.reminders.delivery import run_forever
+    from bot.reminders.mail import MailConfigError
+
+    try:
+        sender = reminder_sender(services.reminders, telegram, services.smtp_url)
+    except MailConfigError as error:
+        log.error("e-mail reminders off: %s", error)
+        sender = RoutingSender(telegram)
+    await run_forever(
+        services.reminders, sender, SystemClock(), stop, wake_event=services.reminders_wake
+    )

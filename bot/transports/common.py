@@ -15,6 +15,7 @@ from bot.identity import ChatId
 from bot.reminders.errors import NoRoute
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
+from bot.transports.turns import TurnRunner
 
 log = logging.getLogger(__name__)
 Job = Callable[[TelegramPort], Coroutine[Any, Any, Any]]  # a background job, given the port
@@ -55,6 +56,7 @@ class BotCore:
         policy: RetryPolicy = DEFAULT_POLICY,
     ) -> None:
         self.engine = engine
+        self.turns = TurnRunner(engine)  # turns off the event loop: a chart stalls no one else
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -138,7 +140,7 @@ class BotCore:
     ) -> None:
         async with self._in_turn(chat_id):
             self._seen(identity.telegram(chat_id))
-            reply = self.engine.handle(
+            reply = await self.turns.handle(
                 Incoming(identity.telegram(chat_id), user_id, text=text, lang_code=lang_code)
             )
             await self.outbox.deliver(chat_id, reply)
@@ -154,7 +156,7 @@ class BotCore:
     ) -> None:
         async with self._in_turn(chat_id):
             self._seen(identity.telegram(chat_id))
-            reply = self.engine.handle(
+            reply = await self.turns.handle(
                 Incoming(
                     identity.telegram(chat_id),
                     user_id,

@@ -272,8 +272,8 @@ async def test_a_web_server_alone_mails_web_chats_and_leaves_telegram_to_the_bot
     import time
     from datetime import datetime, timedelta
 
-    from bot.bootstrap import deliver_reminders
     from bot.dates import TZ
+    from bot.reminders.routing import deliver_reminders
 
     now = datetime.now(TZ)
     engine = make_engine(tmp_path / "bot.sqlite3", url_of(smtp), ManualClock(now))

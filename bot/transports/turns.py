@@ -1,0 +1,148 @@
+"""Engine turns off the event loop, for every transport that serves many users at once.
+
+:meth:`Engine.handle` is synchronous. Called in the event loop, a turn that draws a chart
+(0.1–0.5 s) would stall every other user of the process. Here turns run in worker threads, one
+at a time through the engine (it shares one SQLite connection and was written for one caller),
+while the loop goes on receiving and sending. Heavy work inside a turn (charts, PDFs, through
+:func:`bot.offload.heavy`) is done by a worker process, and the engine is free for other turns
+while it waits: drawing in another thread would not do, matplotlib holds the GIL. Turns of one
+chat keep their order (a lock per chat); other chats are not held up.
+
+The engine's connection is shared with code that runs on the event loop itself (the reminder
+loop, the blocked-chat bookkeeping). Those writes are not serialized with turns: two threads
+may then share one SQLite transaction, which a rollback on the loop's side would take back
+as a whole. Giving turns a connection of their own would close that; they share one today.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from bot import offload
+from bot.engine import Engine, Incoming, Reply
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# One core is left to the process answering users; the workers run at a lower priority, so a
+# burst of charts slows the charts, not everyone's answers.
+WORKER_PROCESSES = max(1, min(2, (os.cpu_count() or 1) - 1))
+WORKER_NICENESS = 10
+TURN_THREADS = 16  # turns waiting for a chart each hold one; the others go on meanwhile
+_local = threading.local()  # .lock: the engine lock held by this thread's turn, if any
+_pool: ProcessPoolExecutor | None = None
+_pool_guard = threading.Lock()
+
+
+def _processes() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_guard:
+        if _pool is None:
+            # spawn, not fork: forking a process that runs threads can copy a held lock.
+            _pool = ProcessPoolExecutor(
+                max_workers=WORKER_PROCESSES,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm,
+            )
+        return _pool
+
+
+def _warm() -> None:
+    """A chart drawn ahead in each worker process: the first one imports matplotlib and loads
+    the font (about two seconds), which no user should wait for."""
+    from scoring.chart import render_png
+    from scoring.inputs import ScoreInput
+    from scoring.report import score
+
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    render_png(score(ScoreInput()), "zh")
+
+
+def _run_heavy(call: Callable[[], Any]) -> Any:
+    """The runner :func:`bot.offload.heavy` uses: in a worker process, with the engine lock
+    given up while it waits, so that other chats' turns run meanwhile."""
+    lock: threading.Lock | None = getattr(_local, "lock", None)
+    if lock is None:  # not inside a turn (a warm-up, a command line): in place
+        return call()
+    global _pool
+    try:
+        future = _processes().submit(call)
+    except (BrokenProcessPool, RuntimeError):
+        with _pool_guard:
+            _pool = None
+        return call()
+    lock.release()
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        log.warning("the chart worker process died; drawing in this process instead")
+        with _pool_guard:
+            _pool = None
+        return call()
+    finally:
+        lock.acquire()
+
+
+def warm_processes() -> None:
+    """Start the worker processes now rather than at the first chart."""
+    pool = _processes()
+    for _ in range(WORKER_PROCESSES):
+        pool.submit(int)
+
+
+def shutdown_processes() -> None:
+    """Stop the worker processes (when serving ends; a later chart starts them again)."""
+    global _pool
+    with _pool_guard:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class TurnRunner:
+    """Runs one engine's turns in threads: ``await runner.handle(incoming)``."""
+
+    def __init__(self, engine: Engine, *, threads: int = TURN_THREADS) -> None:
+        self.engine = engine
+        self._threads: Executor = ThreadPoolExecutor(threads, thread_name_prefix="greenbot-turn")
+        self._engine_lock = threading.Lock()
+        self._chat_locks: dict[Hashable, asyncio.Lock] = {}
+        self._waiting: dict[Hashable, int] = {}
+        offload.set_runner(_run_heavy)
+
+    async def handle(self, incoming: Incoming) -> Reply:
+        return await self.run(incoming.chat_id, lambda: self.engine.handle(incoming))
+
+    async def run(self, chat: Hashable, work: Callable[[], T]) -> T:
+        """``work()`` (which uses the engine) in a worker thread, after the chat's earlier
+        turns and while no other turn uses the engine."""
+        lock = self._chat_locks.setdefault(chat, asyncio.Lock())
+        self._waiting[chat] = self._waiting.get(chat, 0) + 1
+        try:
+            async with lock:
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._threads, self._locked, work)
+        finally:
+            self._waiting[chat] -= 1
+            if not self._waiting[chat]:
+                del self._waiting[chat], self._chat_locks[chat]
+
+    def _locked(self, work: Callable[[], T]) -> T:
+        with self._engine_lock:
+            _local.lock = self._engine_lock
+            try:
+                return work()
+            finally:
+                _local.lock = None
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)

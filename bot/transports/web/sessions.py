@@ -1,0 +1,88 @@
+"""Web sessions: a random id in a cookie, known to the server, tied to one chat.
+
+The cookie holds 256 random bits; the database keeps only their SHA-256, so neither a copy of
+the database nor a log line can be turned into a session. An id the server did not issue (or
+has since deleted) is never taken up: the visitor gets a new one (no session fixation). Each
+session has its own chat id (``web:<random>``, unrelated to the cookie, since chat ids appear
+in logs and rows) and its own CSRF token, sent back by the page in a header.
+
+The store opens its own connection to the database file: it is used on the event loop, while
+engine turns use theirs in worker threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from bot.identity import ChatId, as_chat_id, new_web
+
+SEEN_EVERY = 3600.0  # seconds: how often a session's "last seen" is written
+
+
+@dataclass(frozen=True)
+class Session:
+    key: str  # the SHA-256 of the cookie's id, hex
+    chat_id: ChatId
+    csrf: str
+    lang: str
+
+
+def _digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+class SessionStore:
+    def __init__(self, path: str) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)  # autocommit
+        if path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self.conn.execute(
+            "create table if not exists web_sessions (key text primary key, chat_id text not "
+            "null unique, csrf text not null, lang text not null, created real, seen real)"
+        )
+        self._seen: dict[str, float] = {}
+
+    def create(self, lang: str = "zh") -> tuple[str, Session]:
+        """A new session: ``(the id for the cookie, the session)``."""
+        session_id = secrets.token_urlsafe(32)
+        session = Session(_digest(session_id), new_web(), secrets.token_urlsafe(32), lang)
+        now = time.time()
+        self.conn.execute(
+            "insert into web_sessions values (?, ?, ?, ?, ?, ?)",
+            (session.key, session.chat_id, session.csrf, session.lang, now, now),
+        )
+        self._seen[session.key] = now
+        return session_id, session
+
+    def get(self, session_id: str | None) -> Session | None:
+        if not session_id or len(session_id) > 100:
+            return None
+        key = _digest(session_id)
+        row = self.conn.execute(
+            "select chat_id, csrf, lang from web_sessions where key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        now = time.time()
+        if now - self._seen.get(key, 0.0) > SEEN_EVERY:
+            self._seen[key] = now
+            self.conn.execute("update web_sessions set seen = ? where key = ?", (now, key))
+        return Session(key, as_chat_id(row[0]), row[1], row[2])
+
+    def set_lang(self, session: Session, lang: str) -> Session:
+        if lang == session.lang:
+            return session
+        self.conn.execute("update web_sessions set lang = ? where key = ?", (lang, session.key))
+        return Session(session.key, session.chat_id, session.csrf, lang)
+
+    def delete(self, session: Session) -> None:
+        self.conn.execute("delete from web_sessions where key = ?", (session.key,))
+        self._seen.pop(session.key, None)
+
+    def close(self) -> None:
+        self.conn.close()

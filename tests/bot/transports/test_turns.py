@@ -1,0 +1,59 @@
+"""Engine turns off the event loop: a chart drawn for one chat holds up no other chat."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.app import build_engine
+from bot.engine import Incoming
+from bot.offload import heavy
+from bot.transports.turns import TurnRunner
+
+
+async def _max_loop_gap(until: asyncio.Future[object]) -> float:
+    """The longest the event loop went without running this ticker, until ``until`` is done."""
+    gap, last = 0.0, time.perf_counter()
+    while not until.done():
+        await asyncio.sleep(0.005)
+        now = time.perf_counter()
+        gap, last = max(gap, now - last), now
+    return gap
+
+
+async def test_heavy_work_in_a_turn_holds_up_neither_the_loop_nor_other_chats() -> None:
+    runner = TurnRunner(build_engine(":memory:"))
+    # Warm the worker process and the Q&A index up: the timing below is that of a turn alone.
+    await runner.run("warm", lambda: heavy(time.sleep, 0.01))
+    await runner.handle(Incoming(3, 3, text="第十一条"))
+    slow = asyncio.ensure_future(runner.run("a", lambda: heavy(time.sleep, 0.6)))
+    gap = asyncio.ensure_future(_max_loop_gap(slow))
+    await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    reply = await runner.handle(Incoming(2, 2, text="第十一条"))
+    quick = time.perf_counter() - started
+    assert "第十一条" in reply.messages[0].text
+    assert not slow.done()
+    assert quick < 0.3, f"another chat's turn waited {quick:.2f} s for a chart"
+    await slow
+    assert await gap < 0.2
+    runner.close()
+
+
+async def test_turns_of_one_chat_keep_their_order() -> None:
+    runner = TurnRunner(build_engine(":memory:"))
+    done: list[int] = []
+
+    def turn(number: int, pause: float) -> None:
+        heavy(time.sleep, pause)
+        done.append(number)
+
+    await asyncio.gather(
+        *(runner.run("same", lambda n=n: turn(n, 0.05 * (3 - n))) for n in range(3))
+    )
+    assert done == [0, 1, 2]
+    runner.close()
+
+
+def test_outside_a_turn_heavy_work_runs_in_place() -> None:
+    assert heavy(sorted, [3, 1, 2]) == [1, 2, 3]
