@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.engine import Engine, Incoming, Services
 from bot.knowledge import default as default_knowledge
 from bot.qa import default_index
-from bot.reminders.clock import Clock, SystemClock
+from bot.reminders.clock import Clock, SystemClock, WakeEvent
 from bot.reminders.store import ReminderStore
 from bot.report.store import ReportInputStore
 from bot.storage import ChatStore, open_database
@@ -52,7 +52,7 @@ def build_services(
         knowledge=default_knowledge(),
         qa=default_index(),
         clock=clock or SystemClock(),
-        reminders_wake=asyncio.Event(),
+        reminders_wake=WakeEvent(),
         admins=admins,
         delivers_reminders=delivers_reminders,
     )

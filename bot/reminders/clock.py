@@ -68,3 +68,22 @@ class ManualClock:
 def to_datetime(epoch: float) -> datetime:
     """Epoch seconds as an Asia/Shanghai datetime."""
     return datetime.fromtimestamp(epoch, TZ)
+
+
+class WakeEvent(asyncio.Event):
+    """The delivery loop's wake-up, safe to set from any thread.
+
+    Engine turns run in worker threads (so a chart drawn for one user does not stall the
+    others), and an enrolment sets this event from there. :class:`asyncio.Event` may only be
+    set on its own loop, so a set from elsewhere is handed to that loop."""
+
+    def set(self) -> None:
+        loop = self._loop  # type: ignore[attr-defined]  # bound by the first wait()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is not None and running is not loop and not loop.is_closed():
+            loop.call_soon_threadsafe(super().set)
+        else:
+            super().set()
