@@ -83,11 +83,24 @@ async def deliver_reminders(
     from bot.reminders.delivery import run_forever
     from bot.reminders.mail import MailConfigError
 
+    store = _own_store(services)
     try:
-        sender = reminder_sender(services.reminders, telegram, services.smtp_url)
-    except MailConfigError as error:
-        log.error("e-mail reminders off: %s", error)
-        sender = RoutingSender(telegram)
-    await run_forever(
-        services.reminders, sender, SystemClock(), stop, wake_event=services.reminders_wake
-    )
+        try:
+            sender = reminder_sender(store, telegram, services.smtp_url)
+        except MailConfigError as error:
+            log.error("e-mail reminders off: %s", error)
+            sender = RoutingSender(telegram)
+        await run_forever(store, sender, SystemClock(), stop, wake_event=services.reminders_wake)
+    finally:
+        if store is not services.reminders:
+            store.close()
+
+
+def _own_store(services: Services) -> ReminderStore:
+    """The reminder store on a connection of the loop's own. Engine turns run in worker
+    threads on the services' connection; sharing it, a transaction of the loop and one of a
+    turn could interleave, and a rollback on one side would take back the other's writes.
+    (An in-memory database, in tests, has no second connection: the shared store then.)"""
+    row = services.db.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    return ReminderStore(path) if path else services.reminders

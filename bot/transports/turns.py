@@ -8,10 +8,11 @@ while the loop goes on receiving and sending. Heavy work inside a turn (charts, 
 while it waits: drawing in another thread would not do, matplotlib holds the GIL. Turns of one
 chat keep their order (a lock per chat); other chats are not held up.
 
-The engine's connection is shared with code that runs on the event loop itself (the reminder
-loop, the blocked-chat bookkeeping). Those writes are not serialized with turns: two threads
-may then share one SQLite transaction, which a rollback on the loop's side would take back
-as a whole. Giving turns a connection of their own would close that; they share one today.
+The reminder loop, which runs on the event loop, has a connection of its own
+(:func:`bot.reminders.routing.deliver_reminders`), so its transactions never mix with a
+turn's. The blocked-chat bookkeeping of the Telegram transports still writes through the
+engine's connection from the loop, one statement at a time: a statement landing inside a
+turn's transaction shares its fate (a flag set again at the next refused send).
 """
 
 from __future__ import annotations
