@@ -60,7 +60,8 @@ def _serve_greenbot(port: int, db: str, ready: Any) -> None:
     """``greenbot serve`` as the command runs it, rate limits off, no access log lines."""
     import logging
 
-    from bot.app import build_engine, warm_up
+    from bot.app import build_engine
+    from bot.bootstrap import warm_up
     from bot.engine import Engine
     from bot.transports.web.app import WebConfig
     from bot.transports.web.server import serve
