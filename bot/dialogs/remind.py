@@ -54,11 +54,6 @@ SKIP_WORDS = frozenset({"跳过", "无", "没有", "不填", "略过", "skip", "
 QUICK_DAYS = {"today": 0, "yesterday": 1}
 
 
-def now_of(ctx: Context) -> datetime:
-    """The current moment in Asia/Shanghai, from the injected clock if there is one."""
-    return ctx.services.now()
-
-
 def date_error_message(error: DateInputError, text: str, lang: str) -> str:
     """Why a typed date was refused, in the user's language.
 
@@ -146,7 +141,7 @@ def _date(ctx: Context, state: RemindState, text: str) -> str | Reask:
     # 11月10日 (no year): the most recent such day for an event, the next for a notice
     notice = state.the_event() in rules.NOTICE_EVENTS
     try:
-        day = parse_date(text, now_of(ctx).date(), "future" if notice else "past")
+        day = parse_date(text, ctx.services.now().date(), "future" if notice else "past")
     except DateInputError as error:
         return Reask(date_error_message(error, text, ctx.lang))
     return _day(ctx, state, day)
@@ -154,7 +149,7 @@ def _date(ctx: Context, state: RemindState, text: str) -> str | Reask:
 
 def _day(ctx: Context, state: RemindState, day: date) -> str | Reask:
     event = state.the_event()
-    today = now_of(ctx).date()
+    today = ctx.services.now().date()
     try:
         rules.check_event_date(event, day, today)
     except EventDateError as error:
@@ -174,7 +169,7 @@ def _quick_day(days_ago: int) -> Callable[[Context, RemindState], RemindState | 
     """今天 / 昨天 at the date step."""
 
     def take(ctx: Context, state: RemindState) -> RemindState | Reask:
-        day = _day(ctx, state, now_of(ctx).date() - timedelta(days=days_ago))
+        day = _day(ctx, state, ctx.services.now().date() - timedelta(days=days_ago))
         return day if isinstance(day, Reask) else state.model_copy(update={"date": day})
 
     return take
@@ -354,7 +349,7 @@ class RemindDialog(ResumableFlow[RemindState]):
 def _plans(ctx: Context, state: RemindState) -> list[Any]:
     event = state.the_event()
     day = date.fromisoformat(state.date or "")
-    return plan_all(rules.deadlines_for(event, day), now_of(ctx))
+    return plan_all(rules.deadlines_for(event, day), ctx.services.now())
 
 
 # -- enrolling --------------------------------------------------------------------------------
@@ -362,7 +357,7 @@ def _plans(ctx: Context, state: RemindState) -> list[Any]:
 
 def _confirm(ctx: Context, state: RemindState) -> Done:
     store = _store(ctx)
-    now = now_of(ctx)
+    now = ctx.services.now()
     event = state.the_event()
     day = date.fromisoformat(state.date or "")
     known = {unit.id for unit in store.list_units(ctx.chat_id)}

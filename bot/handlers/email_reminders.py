@@ -46,10 +46,6 @@ def _config(ctx: Context) -> SmtpConfig | None:
         return None
 
 
-def _now(ctx: Context) -> float:
-    return ctx.services.now().timestamp()
-
-
 @router.command("email", describe="command.email")
 def email(ctx: Context, args: str) -> Messages:
     if identity.is_telegram(ctx.chat_id):
@@ -75,13 +71,13 @@ def email(ctx: Context, args: str) -> Messages:
 
 
 def _confirm(ctx: Context, store: ReminderStore, targets: EmailTargets, code: str) -> Messages:
-    outcome = targets.confirm(ctx.chat_id, code, _now(ctx))
+    outcome = targets.confirm(ctx.chat_id, code, ctx.services.clock.now())
     if outcome != "confirmed":
         key = {"none": "no_pending", "wrong": "wrong_code"}.get(outcome, outcome)
         return _say(ctx, f"email.error.{key}")
     ctx.log("email:confirmed")
     # Reminders that found no way to the chat wait inactive: they go out now.
-    if store.reactivate_chat(ctx.chat_id, _now(ctx)):
+    if store.reactivate_chat(ctx.chat_id, ctx.services.clock.now()):
         ctx.services.reminders_wake.set()
     address = targets.confirmed_address(ctx.chat_id) or ""
     return _say(ctx, "email.confirmed", address=mask(address))
@@ -96,7 +92,7 @@ def _request(ctx: Context, targets: EmailTargets, given: str) -> Messages:
     if config is None:
         return _say(ctx, "email.error.unconfigured")
     try:
-        code = targets.request(ctx.chat_id, address, _now(ctx))
+        code = targets.request(ctx.chat_id, address, ctx.services.clock.now())
     except TooManyCodes:
         return _say(ctx, "email.error.limit")
     mail = message(

@@ -43,7 +43,7 @@ def issue_text(ctx: Context, unit: UnitView) -> str:
     """A live link for ``unit`` (made if needed), as text; the reason when there can be none."""
     if base_url(ctx) is None:
         return _unavailable(ctx)
-    token = _feeds(ctx).issue(ctx.chat_id, unit.id, _now(ctx))
+    token = _feeds(ctx).issue(ctx.chat_id, unit.id, ctx.services.clock.now())
     ctx.log("reminders:feed")
     text = feed_text(ctx, unit, token) if token else ""
     if EmailTargets(_feeds(ctx).store).confirmed_address(ctx.chat_id) is None:
@@ -56,7 +56,7 @@ def issue(ctx: Context, unit: UnitView) -> str:
     (the list shows the link itself)."""
     if base_url(ctx) is None:
         return _unavailable(ctx)
-    _feeds(ctx).issue(ctx.chat_id, unit.id, _now(ctx))
+    _feeds(ctx).issue(ctx.chat_id, unit.id, ctx.services.clock.now())
     ctx.log("reminders:feed")
     return ""
 
@@ -81,10 +81,6 @@ def page_parts(ctx: Context, units: list[UnitView], start: int) -> tuple[list[st
 
 
 def revoke(ctx: Context, unit: UnitView) -> str:
-    _feeds(ctx).revoke(ctx.chat_id, unit.id, _now(ctx))
+    _feeds(ctx).revoke(ctx.chat_id, unit.id, ctx.services.clock.now())
     ctx.log("reminders:feed_revoke")
     return ctx.render("reminders_feed_revoked.html.j2", unit=unit.name)
-
-
-def _now(ctx: Context) -> float:
-    return ctx.services.now().timestamp()
