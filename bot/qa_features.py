@@ -81,10 +81,9 @@ class Features:
 
     @classmethod
     def load(cls, path: Path) -> Features:
-        import yaml
+        from bot.yamlfast import read_yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return cls.from_data(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+        return cls.from_data(read_yaml(path.read_text(encoding="utf-8")))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Features:

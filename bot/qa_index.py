@@ -44,11 +44,10 @@ class _Scope:
 
 
 def _read_scope() -> dict[str, Any]:
-    import yaml
+    from bot.yamlfast import read_yaml
 
     path: Path = KNOWLEDGE_DIR / "scope.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    data: dict[str, Any] = read_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

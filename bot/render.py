@@ -51,11 +51,11 @@ def render(name: str, lang: Lang = "zh", **context: Any) -> str:
 
 @cache
 def _strings() -> dict[str, dict[str, str]]:
-    import yaml
+    from bot.yamlfast import read_yaml
 
     merged: dict[str, dict[str, str]] = {}
     for path in sorted((TEMPLATES / "strings").glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
+        data = read_yaml(path.read_text(encoding="utf-8")) or {}
         duplicated = merged.keys() & data.keys()
         if duplicated:
             raise ValueError(f"{path.name}: labels defined twice: {sorted(duplicated)}")
