@@ -25,6 +25,7 @@ them together into a :class:`Result`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -35,7 +36,7 @@ from bot.knowledge import KNOWLEDGE_DIR, default
 from bot.qa_scope import ScopeChecks
 from bot.qa_terms import Match
 from bot.refs import refs_in
-from bot.textnorm import has_words, normalize, strip_control
+from bot.textnorm import has_cjk, has_words, normalize, strip_control
 
 MAX_QUESTION_CHARS = 500
 MAX_HITS = 5
@@ -50,6 +51,34 @@ _SURE_SCORE = 9.0
 # What the classifier's posterior counts for, as a share of the best lexicon score: chosen on
 # a question set neither was trained or tuned on (see bot.qa_learned).
 _LEARNED_WEIGHT = 0.7
+
+
+# A message this long is a story with a question in it, asked in its last clauses.
+_LONG_MESSAGE = 60
+_LONG_MESSAGE_EN = 240  # English takes about four times the characters
+_STORY_WEIGHT = 0.5
+_CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n]+")
+# What marks a clause as asking (吗, 什么, 哪些, 能不能, how, what …).
+_ASKING = re.compile(
+    r"吗|么|呢|啥|什么|哪|怎|如何|多少|多久|几|能不能|可不可以|是否|要不要|会不会|有没有|想问|请问"
+    r"|\b(?:how|what|which|when|where|who|why|can|could|do|does|is|are|should|must|will)\b"
+)
+_SHORT_CLAUSE = 8
+
+
+def asked_part(text: str) -> str | None:
+    """The clauses of a long message that ask its question: the last clause that asks,
+    with the one before it when it is too short to say what it is about (怎么办？). None
+    for a message short enough to be one question."""
+    if len(text) < (_LONG_MESSAGE if has_cjk(text) else _LONG_MESSAGE_EN):
+        return None
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    for at in range(len(clauses) - 1, -1, -1):
+        if _ASKING.search(clauses[at]):
+            start = at - 1 if len(clauses[at]) < _SHORT_CLAUSE and at > 0 else at
+            asked = "，".join(clauses[start : at + 1])
+            return asked if len(asked) < len(text) else None
+    return None
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -122,6 +151,15 @@ class QAIndex(ScopeChecks):
         explicit, beyond = self.explicit_refs(text)
         topic = self.features.without_status(text)
         scores, zh_found, en_found = self._rank(topic if topic.strip() else text)
+        focus = asked_part(topic)
+        if focus is not None:
+            # A long message tells a story and asks one thing: what it asks leads, the story
+            # (where the unit stands, what happened) still counts.
+            asked, _, _ = self._rank(focus)
+            scores = {
+                ref: _STORY_WEIGHT * scores.get(ref, 0.0) + asked.get(ref, 0.0)
+                for ref in scores.keys() | asked.keys()
+            }
         matched = [*zh_found, *en_found]
         confidence: Confidence = "high"
         if explicit:

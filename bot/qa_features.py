@@ -65,6 +65,17 @@ class Threshold:
     texts: dict[str, str]  # zh_under, zh_over, en_under, en_over
 
 
+_HAN = "[\u4e00-\u9fff]"
+
+
+def _mixed_word(english: str, chinese: str) -> tuple[re.Pattern[str], str]:
+    """An English word typed inside a Chinese sentence (我们park的增加值share) read as its
+    Chinese: only where it touches a Chinese character, so an English question is left as
+    it is for the English lexicon."""
+    word = rf"(?<![a-z])(?:{english})(?![a-z])"  # \b sees no edge between 们 and park
+    return re.compile(rf"(?<={_HAN}) ?{word} ?|{word} ?(?={_HAN})"), chinese
+
+
 @dataclass(frozen=True)
 class Features:
     details: tuple[Detail, ...]
@@ -126,6 +137,9 @@ class Features:
         ours = re.compile(asks["ours"]) if asks.get("ours") else None
         rewrites = tuple(
             (re.compile(rule["pattern"]), str(rule["as"])) for rule in data.get("rewrites") or []
+        ) + tuple(
+            _mixed_word(english, chinese)
+            for english, chinese in (data.get("mixed_words") or {}).items()
         )
         schemes = OtherSchemes.from_data(data["other_schemes"]) if "other_schemes" in data else None
         other_lists = re.compile(data["other_lists"]) if "other_lists" in data else None

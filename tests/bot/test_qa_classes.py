@@ -445,3 +445,77 @@ def test_more_situations_in_words_of_their_own(question: str, first: str) -> Non
     result = default_index().ask(question)
     assert result.in_scope
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        (
+            "我们plant早就是national级的绿色工厂，还用apply市级吗",
+            "art-10",
+        ),  # English inside Chinese
+        ("我们的title被revoke了以后，多久能再apply", "art-15"),
+        ("tíng chǎn bàn nián hái néng shēn bào ma", "art-11"),  # one word per syllable
+        ("fu he bu he ge hui bei che xiao ma", "art-13"),
+        ("lüse gongchang fenji you jiji", "art-4"),  # words the text repeats, a question word
+        # a story with one question at its end: what it asks leads
+        (
+            "我们是顺义的一家包装厂，去年总算评上了市级绿色工厂，为此上了光伏、换了电机，"
+            "花了小两百万，财务一直追着问这笔钱花得值不值，想问下市里区里对我们有哪些方面的支持",
+            "art-20",
+        ),
+        ("We slipped to level 2 after the latest regrading. What now?", "art-16"),
+    ],
+)
+def test_mixed_spaced_pinyin_and_long_messages(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("申报材料纸质版寄到哪个地址", "办理地点"),
+        ("区里组织的绿色诊断要企业自己掏钱吗", "费用由谁承担"),
+        ("ESG报告按哪个准则编写才算数", "哪项标准"),
+        ("复核多少年一次", "期限或频次"),
+        ("绿色工厂每年批几家", "名额"),
+        ("有没有认可的评价机构名录可以参考", "名录"),
+        ("技术改造的专项资金能补到投资额的几成", "金额"),
+    ],
+)
+def test_what_the_text_leaves_open_is_said_first(question: str, note: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.notes and note in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "河北省级绿色工厂的认定条件有哪些",  # a neighbour's own list
+        "进口节能设备的关税能减免吗",
+        "How do we trade carbon allowances on the national carbon market?",
+        "零碳工厂怎么认定",
+        "专精特新要什么条件",  # generic ask words and another subject only
+    ],
+)
+def test_neighbours_lists_tariffs_and_other_labels_are_refused(question: str) -> None:
+    assert not default_index().ask(question).in_scope
+
+
+def test_a_neighbour_named_as_where_a_factory_is_stays_ours() -> None:
+    result = default_index().ask("我们河北的厂拿了河北的省级绿色工厂，北京这边能推荐国家级吗")
+    assert result.in_scope and result.hits[0].ref == "art-9", result.hits[:3]
+
+
+def test_the_asked_part_of_a_long_message() -> None:
+    from bot.qa import asked_part
+
+    story = (
+        "我们厂去年换了新的污水处理设备，又请了咨询公司帮忙整理材料，前后忙了大半年，"
+        "老板一直很关心这件事，现在想问问复核不合格会被撤销吗"
+    )
+    assert asked_part(story) == "现在想问问复核不合格会被撤销吗"
+    assert asked_part("复核不合格会被撤销吗") is None  # short: the whole is the question
+    english = "For the building density indicator, how far above the requirement for full marks?"
+    assert asked_part(english) is None
