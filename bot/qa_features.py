@@ -68,6 +68,11 @@ class Threshold:
 _HAN = "[\u4e00-\u9fff]"
 
 
+def _also(pattern: str | None) -> str:
+    """An entry's asks besides the shared ones, as an alternative to append."""
+    return f"|{pattern}" if pattern else ""
+
+
 def _mixed_word(english: str, chinese: str) -> tuple[re.Pattern[str], str]:
     """An English word typed inside a Chinese sentence (我们park的增加值share) read as its
     Chinese: only where it touches a Chinese character, so an English question is left as
@@ -266,7 +271,8 @@ class OtherSchemes:
             (_near(spec["name"], asks), str(spec["note"])) for spec in data["touched"].values()
         )
         untouched = tuple(
-            _near(spec["name"], spec.get("asks", asks)) for spec in data["untouched"].values()
+            _near(spec["name"], spec.get("asks", asks) + _also(spec.get("also_asks")))
+            for spec in data["untouched"].values()
         )
         return cls(touched, untouched, re.compile(data["ours"]))
 

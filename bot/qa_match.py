@@ -69,7 +69,9 @@ class Matcher(IndexBuilder):
             for size in range(longest, 0, -1):
                 term = self.pinyin_reading.get("".join(keys[i : i + size]))
                 if term:
-                    out.append(text[last : words[i].start()])
+                    between = text[last : words[i].start()]
+                    # 停产 bannian → 停产半年: words typed apart are one phrase once read
+                    out.append("" if out and between.isspace() else between)
                     out.append(term)
                     last = words[i + size - 1].end()
                     i += size

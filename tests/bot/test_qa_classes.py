@@ -519,3 +519,34 @@ def test_the_asked_part_of_a_long_message() -> None:
     assert asked_part("复核不合格会被撤销吗") is None  # short: the whole is the question
     english = "For the building density indicator, how far above the requirement for full marks?"
     assert asked_part(english) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "浙江的绿色工厂评价跟北京比有什么不同",  # another place, compared
+        "Will Jiangsu accept our Beijing green factory title for the Suzhou site?",
+        "出口欧盟要交CBAM报告，碳数据怎么报",  # a regime of its own, in the table's words
+        "危废转移联单怎么填",
+    ],
+)
+def test_other_places_and_regimes_asked_for_themselves_are_refused(question: str) -> None:
+    assert not default_index().ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("GB 18613-2020中一级能效电机的效率限值是多少", "标准原文"),
+        ("What are the NOx limits under the Beijing boiler emission standard?", "standard itself"),
+        ("绿色工厂的铜牌什么时候发", "牌匾或证书"),
+    ],
+)
+def test_a_cited_standard_s_figures_and_plaques_are_left_open(question: str, note: str) -> None:
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert result.in_scope and result.notes and note in result.notes[0], result
+
+
+def test_points_asked_for_lead_to_the_grading_table() -> None:
+    result = default_index().ask("危险废物处置做得好能得几分")
+    assert result.hits[0].ref.startswith("ind-"), result.hits[:3]
