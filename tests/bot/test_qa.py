@@ -237,6 +237,7 @@ BLIND_SETS = [
     "qa_blind_g.yaml",
     "qa_blind_h.yaml",
     "qa_blind_i.yaml",
+    "qa_blind_j.yaml",
 ]
 
 

@@ -478,7 +478,7 @@ def test_mixed_spaced_pinyin_and_long_messages(question: str, first: str) -> Non
         ("申报材料纸质版寄到哪个地址", "办理地点"),
         ("区里组织的绿色诊断要企业自己掏钱吗", "费用由谁承担"),
         ("ESG报告按哪个准则编写才算数", "哪项标准"),
-        ("复核多少年一次", "期限或频次"),
+        ("复核多少年一次", "多久进行一次"),
         ("绿色工厂每年批几家", "名额"),
         ("有没有认可的评价机构名录可以参考", "名录"),
         ("技术改造的专项资金能补到投资额的几成", "金额"),
@@ -550,3 +550,42 @@ def test_a_cited_standard_s_figures_and_plaques_are_left_open(question: str, not
 def test_points_asked_for_lead_to_the_grading_table() -> None:
     result = default_index().ask("危险废物处置做得好能得几分")
     assert result.hits[0].ref.startswith("ind-"), result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("复核是不是一年搞一次", "多久进行一次"),  # a frequency, not the periods the text gives
+        ("对撤销的决定我们不服，能申诉吗", "申诉或复议"),
+        ("绿色贷款的利率能便宜几个点", "金额"),
+        ("Where can we purchase green power for the plant?", "only mention"),
+        ("GB 24044里碳足迹核查的边界要求具体是什么", "标准原文"),
+    ],
+)
+def test_frequency_appeals_rates_and_purchases_are_left_open(question: str, note: str) -> None:
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert result.in_scope and result.notes and note in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "药品生产质量管理规范对洁净区有哪些要求",  # another regulation's own requirements
+        "申请绿色建筑二星标识，找哪个部门办",
+        "上交所的ESG披露规则要不要第三方鉴证",
+    ],
+)
+def test_other_rules_labels_and_listing_rules_are_refused(question: str) -> None:
+    assert not default_index().ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("We're on the list but scored grade 1 this year. What must we do?", "art-16"),
+        ("When would the bureau revoke a unit's title?", "art-13"),
+    ],
+)
+def test_english_listed_units_and_revocation(question: str, first: str) -> None:
+    result = default_index().ask(question, "en")
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
