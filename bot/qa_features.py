@@ -202,6 +202,11 @@ class Features:
             return False
         return self.foreign_unless is None or not self.foreign_unless.search(text)
 
+    def note(self, kind: str, lang: str) -> str:
+        """The note of one kind of detail, in ``lang``."""
+        detail = next(d for d in self.details if d.kind == kind)
+        return detail.en if lang == "en" else detail.zh
+
     def detail_kinds(self, text: str) -> list[Detail]:
         """The kinds of detail asked, first the note of another scheme asked on its own terms
         (how 绿码 grades are given) when an article names that scheme."""

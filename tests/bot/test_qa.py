@@ -238,6 +238,7 @@ BLIND_SETS = [
     "qa_blind_h.yaml",
     "qa_blind_i.yaml",
     "qa_blind_j.yaml",
+    "qa_blind_k.yaml",
 ]
 
 
