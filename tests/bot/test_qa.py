@@ -239,6 +239,7 @@ BLIND_SETS = [
     "qa_blind_i.yaml",
     "qa_blind_j.yaml",
     "qa_blind_k.yaml",
+    "qa_blind_l.yaml",
 ]
 
 

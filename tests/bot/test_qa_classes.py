@@ -647,3 +647,38 @@ def test_carbon_markets_sibling_lists_and_other_lists_exits_are_refused(question
 def test_grade_meaning_consequences_and_pollutants_by_name(question: str, first: str) -> None:
     result = default_index().ask(question, "en" if question.isascii() else "zh")
     assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("What's the cash reward for a listed green factory in Shunyi?", "how much money"),
+        ("市里会办绿色工厂申报的培训班吗", "培训"),
+        ("能给推荐一家做绿色诊断的咨询机构吗", "不推荐"),
+        ("超了能耗限额会被怎么罚", "罚款"),
+    ],
+)
+def test_rewards_training_providers_and_fines_are_left_open(question: str, note: str) -> None:
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert result.in_scope and result.notes and note in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("园区想评绿色工业园区，对园区本身有什么条件", "art-7"),  # not the bonus row naming lists
+        ("市级还没评上，能不能直接去冲国家级", "art-9"),  # the national list without the city's
+        (
+            "区级培育名单里没有我们，能跳过区里直接报市级吗",
+            "art-8",
+        ),  # the district skipped, not the city
+    ],
+)
+def test_list_requirements_and_routes_to_a_list(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+def test_a_production_workshop_is_not_a_training_session() -> None:
+    result = default_index().ask("Our new workshop uses 90% LED lighting. How many points?", "en")
+    assert result.in_scope and not result.notes, result
