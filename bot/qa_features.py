@@ -15,30 +15,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bot.textnorm import chinese_number, normalize
 
 
-def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
-    """Plain cues as literal text, cues starting with '~' as patterns; English cues whole
-    words only ("when" not in "whenever", "form" not in "information")."""
-    parts = []
+@dataclass(frozen=True)
+class Cues:
+    """Plain Chinese cues looked up as text; English cues, whole words only ("when" not in
+    "whenever", "form" not in "information"), and cues starting with '~' as one pattern.
+    Literal text is not compiled: every fresh process compiles the patterns it loads, and
+    the plain cues made up most of them."""
+
+    literals: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    def search(self, text: str) -> bool:
+        return any(cue in text for cue in self.literals) or bool(
+            self.pattern is not None and self.pattern.search(text)
+        )
+
+
+def _cue_pattern(cues: list[str]) -> Cues:
+    literals, parts = [], []
     for cue in cues:
         if cue.startswith("~"):
             parts.append(cue[1:])
         elif cue.isascii():
             parts.append(rf"\b{re.escape(normalize(cue))}\b")
         else:
-            parts.append(re.escape(normalize(cue)))
-    return re.compile("|".join(parts))
+            literals.append(normalize(cue))
+    return Cues(tuple(literals), re.compile("|".join(parts)) if parts else None)
 
 
 @dataclass(frozen=True)
 class Detail:
     kind: str
-    cues: re.Pattern[str]
+    cues: Cues
     given: re.Pattern[str]
     zh: str
     en: str
@@ -47,7 +62,7 @@ class Detail:
 @dataclass(frozen=True)
 class Frame:
     name: str
-    cues: re.Pattern[str]
+    cues: Cues
     factors: dict[str, float]
     status: re.Pattern[str] | None  # words that place the asker, not what is asked
     carry: dict[str, str]  # an entry that scores at least as another does, in this frame
@@ -291,11 +306,48 @@ _EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
 
 # What may stand between a scheme's name and what is asked about it: one sentence, not naming
 # Beijing (总部在上海，北京的厂申报要什么条件 asks about Beijing's conditions).
-_GAP = r"(?:(?!北京|本市|在京|\bbeijing\b)[^。?!；;]){0,20}?"
+_SENTENCE = re.compile(r"[。?!；;]")
+_GAP = 20  # characters at most between a scheme's name and what is asked of it
+# A gap that names Beijing sets the two apart: 上海总部，北京的工厂怎么申报 asks about Beijing.
+_BEIJING = re.compile(r"北京|本市|在京|\bbeijing\b")
 
 
-def _near(name: str, asks: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:{name}){_GAP}(?:{asks})|(?:{asks}){_GAP}(?:{name})")
+@dataclass(frozen=True)
+class Near:
+    """A name and an ask in one sentence, at most a few characters apart, with no Beijing
+    between them. Two patterns rather than one that spells the pair both ways round: the
+    asks are long, and every fresh process compiles what it loads (a pattern each way cost
+    a fresh ``greenbot ask`` 50 ms)."""
+
+    name: re.Pattern[str]
+    asks: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        for sentence in _SENTENCE.split(text):
+            names = [m.span() for m in self.name.finditer(sentence)]
+            if not names:
+                continue
+            for ask_start, ask_end in (m.span() for m in self.asks.finditer(sentence)):
+                for name_start, name_end in names:
+                    if name_end <= ask_start:
+                        gap = sentence[name_end:ask_start]
+                    elif ask_end <= name_start:
+                        gap = sentence[ask_end:name_start]
+                    else:
+                        continue
+                    if len(gap) <= _GAP and not _BEIJING.search(gap):
+                        return True
+        return False
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _near(name: str, asks: str) -> Near:
+    # the shared asks are compiled once for every scheme that uses them
+    return Near(_compiled(name), _compiled(asks))
 
 
 @dataclass(frozen=True)
@@ -304,8 +356,8 @@ class OtherSchemes:
     terms (scope.yaml, other_schemes): its name and an ask in one sentence, and nothing that
     asks how these measures count it."""
 
-    touched: tuple[tuple[re.Pattern[str], str], ...]  # pattern, note kind
-    untouched_patterns: tuple[re.Pattern[str], ...]
+    touched: tuple[tuple[Near, str], ...]  # pattern, note kind
+    untouched_patterns: tuple[Near, ...]
     ours: re.Pattern[str]
 
     @classmethod
