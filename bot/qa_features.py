@@ -308,7 +308,8 @@ _EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
 # Beijing (总部在上海，北京的厂申报要什么条件 asks about Beijing's conditions).
 _SENTENCE = re.compile(r"[。?!；;]")
 _GAP = 20  # characters at most between a scheme's name and what is asked of it
-# A gap that names Beijing sets the two apart: 上海总部，北京的工厂怎么申报 asks about Beijing.
+# For a place, a gap that names Beijing sets the two apart: 上海总部，北京的工厂怎么申报 asks
+# about Beijing.
 _BEIJING = re.compile(r"北京|本市|在京|\bbeijing\b")
 
 
@@ -321,6 +322,7 @@ class Near:
 
     name: re.Pattern[str]
     asks: re.Pattern[str]
+    beijing_apart: bool = False  # for places: Beijing between the two sets them apart
 
     def search(self, text: str) -> bool:
         for sentence in _SENTENCE.split(text):
@@ -335,7 +337,7 @@ class Near:
                         gap = sentence[ask_end:name_start]
                     else:
                         continue
-                    if len(gap) <= _GAP and not _BEIJING.search(gap):
+                    if len(gap) <= _GAP and not (self.beijing_apart and _BEIJING.search(gap)):
                         return True
         return False
 
@@ -345,9 +347,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _near(name: str, asks: str) -> Near:
+def _near(name: str, asks: str, beijing_apart: bool = False) -> Near:
     # the shared asks are compiled once for every scheme that uses them
-    return Near(_compiled(name), _compiled(asks))
+    return Near(_compiled(name), _compiled(asks), beijing_apart)
 
 
 @dataclass(frozen=True)
@@ -367,7 +369,11 @@ class OtherSchemes:
             (_near(spec["name"], asks), str(spec["note"])) for spec in data["touched"].values()
         )
         untouched = tuple(
-            _near(spec["name"], spec.get("asks", asks) + _also(spec.get("also_asks")))
+            _near(
+                spec["name"],
+                spec.get("asks", asks) + _also(spec.get("also_asks")),
+                bool(spec.get("beijing_apart")),
+            )
             for spec in data["untouched"].values()
         )
         return cls(touched, untouched, re.compile(data["ours"]))

@@ -240,6 +240,7 @@ BLIND_SETS = [
     "qa_blind_j.yaml",
     "qa_blind_k.yaml",
     "qa_blind_l.yaml",
+    "qa_blind_m.yaml",
 ]
 
 

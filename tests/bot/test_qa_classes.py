@@ -682,3 +682,46 @@ def test_list_requirements_and_routes_to_a_list(question: str, first: str) -> No
 def test_a_production_workshop_is_not_a_training_session() -> None:
     result = default_index().ask("Our new workshop uses 90% LED lighting. How many points?", "en")
     assert result.in_scope and not result.notes, result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        (
+            "我们给好几家整车厂配套，能不能争取绿色供应链管理企业",
+            "art-7",
+        ),  # becoming one, not the bonus row
+        ("咱们园区是国家级绿色工业园区，北京市级的还要单独报吗", "art-10"),
+        ("三级和四级的差别在哪", "art-4"),
+        ("园区里的企业有的在国家级名单有的在市级名单，都归这套办法管吗", "art-2"),
+        ("We already have the title, but this year we came out at grade 2. What now?", "art-16"),
+    ],
+)
+def test_becoming_a_list_national_units_grades_compared_and_who_is_covered(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("What registration does a firm need to act as a third-party assessor?", "qualifications"),
+        (
+            "Do green factories get exempted from production curbs in Beijing's pollution alerts?",
+            "only mention",
+        ),
+        ("绿电在北京怎么买", "只是提到"),  # Beijing between a scheme and its ask: still its ask
+    ],
+)
+def test_assessors_qualifications_and_schemes_asked_with_beijing_between(
+    question: str, note: str
+) -> None:
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert result.in_scope and result.notes and note in result.notes[0], result
+
+
+def test_a_place_with_beijing_between_is_still_about_beijing() -> None:
+    result = default_index().ask("总部在上海，北京的工厂怎么申报绿色工厂")
+    assert result.in_scope and not result.notes, result
