@@ -241,6 +241,7 @@ BLIND_SETS = [
     "qa_blind_k.yaml",
     "qa_blind_l.yaml",
     "qa_blind_m.yaml",
+    "qa_blind_n.yaml",
 ]
 
 

@@ -725,3 +725,35 @@ def test_assessors_qualifications_and_schemes_asked_with_beijing_between(
 def test_a_place_with_beijing_between_is_still_about_beijing() -> None:
     result = default_index().ask("总部在上海，北京的工厂怎么申报绿色工厂")
     assert result.in_scope and not result.notes, result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("我们打算冲一冲绿色供应链管理企业，对上游供应商要管到什么程度", "art-7"),
+        ("我们是市级绿色工厂，去年的动态管理基本没配合，风险大吗", "art-13"),
+    ],
+)
+def test_intending_a_list_and_risks_of_a_listed_unit(question: str, first: str) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("认可的评价机构都有哪些，能列个名单吗", "名录"),  # a note
+        ("北京分布式光伏的上网电价是多少", None),  # refused: a price of its own
+        ("What's the feed-in tariff for solar in Beijing?", None),
+        ("节水型企业去哪里申请", None),  # another label's own procedure
+        ("能效领跑者示范企业怎么申报", None),
+    ],
+)
+def test_lists_of_assessors_power_prices_and_other_labels(
+    question: str, expected: str | None
+) -> None:
+    result = default_index().ask(question)
+    if expected is None:
+        assert not result.in_scope, result
+    else:
+        assert result.in_scope and result.notes and expected in result.notes[0], result
