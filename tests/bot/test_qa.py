@@ -242,6 +242,7 @@ BLIND_SETS = [
     "qa_blind_l.yaml",
     "qa_blind_m.yaml",
     "qa_blind_n.yaml",
+    "qa_blind_o.yaml",
 ]
 
 

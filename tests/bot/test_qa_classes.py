@@ -757,3 +757,36 @@ def test_lists_of_assessors_power_prices_and_other_labels(
         assert not result.in_scope, result
     else:
         assert result.in_scope and result.notes and expected in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("我们就是个绿色供应链管理企业，这个办法跟我们有关系吗", "art-2"),  # not the bonus row
+        ("研究所的中试车间想报绿色工厂，有这个资格吗", "art-7"),
+        ("我们已经是 green factory，这次 grading 只拿了 level 1，多久内要做 diagnosis", "art-16"),
+        ("市级称号被撒销了，国家级的会不会也撒销", "art-13"),  # a look-alike character
+    ],
+)
+def test_covered_units_eligibility_english_grades_and_look_alike_characters(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Would the title lower the environmental protection tax we pay?", None),
+        ("绿色建筑评价标识二星级要找哪个部门申请", None),
+        ("评上绿色工厂后，项目审批能走绿色通道吗", "绿色通道"),
+        ("企业绿码去哪查询", "其他层级"),
+    ],
+)
+def test_tax_other_labels_fast_tracks_and_green_codes(question: str, expected: str | None) -> None:
+    result = default_index().ask(question)
+    if expected is None:
+        assert not result.in_scope, result
+    else:
+        assert result.in_scope and result.notes and expected in result.notes[0], result
