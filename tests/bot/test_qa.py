@@ -243,6 +243,7 @@ BLIND_SETS = [
     "qa_blind_m.yaml",
     "qa_blind_n.yaml",
     "qa_blind_o.yaml",
+    "qa_blind_p.yaml",
 ]
 
 

@@ -790,3 +790,36 @@ def test_tax_other_labels_fast_tracks_and_green_codes(question: str, expected: s
         assert not result.in_scope, result
     else:
         assert result.in_scope and result.notes and expected in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("我们本来就是绿色工厂，这次分级只有一级，会不会直接被撤销", "art-16"),
+        ("碳排放那项按排放强度算还是总量算", "ind-11"),
+        # a national unit's long story, asking about the city list: Art. 10
+        (
+            "跟领导汇报用：我们厂一直是国家级绿色工厂，2019年评上的，厂址在北京，"
+            "领导问现在还要不要去区里排队申报市级名单，是不是得重新走一遍流程",
+            "art-10",
+        ),
+    ],
+)
+def test_listed_from_the_start_intensity_and_a_national_unit_s_story(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("钢铁行业能效标杆值是多少", "这一数值"),
+        ("What discharge limit for ammonia does the Beijing standard set?", "standard itself"),
+    ],
+)
+def test_benchmarks_and_limits_set_elsewhere(question: str, note: str) -> None:
+    """Refused, or answered with the line saying the figure is in the standard: both honest."""
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert not result.in_scope or (result.notes and note in result.notes[0]), result
