@@ -244,6 +244,7 @@ BLIND_SETS = [
     "qa_blind_n.yaml",
     "qa_blind_o.yaml",
     "qa_blind_p.yaml",
+    "qa_blind_q.yaml",
 ]
 
 

@@ -823,3 +823,18 @@ def test_benchmarks_and_limits_set_elsewhere(question: str, note: str) -> None:
     """Refused, or answered with the line saying the figure is in the standard: both honest."""
     result = default_index().ask(question, "en" if question.isascii() else "zh")
     assert not result.in_scope or (result.notes and note in result.notes[0]), result
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("能效领跑者是怎么评选的，要什么条件", "只是提到"),  # a label the bonus row names
+        ("成熟度评估找哪家机构做比较好，大概什么费用", "只是提到"),
+        ("lvse gongchang jiangli duoshao qian", "金额"),  # pinyin, the amount asked
+    ],
+)
+def test_bonus_labels_providers_fees_and_pinyin_amounts(question: str, note: str) -> None:
+    """Refused as another label's own business, or answered with the line saying the text
+    only names it: both honest; never answered as if the measures said more."""
+    result = default_index().ask(question)
+    assert not result.in_scope or (result.notes and note in result.notes[0]), result
