@@ -59,25 +59,31 @@ class Matcher(IndexBuilder):
             m.group(0) == k and (k in EN_STOP or stem(k) in self.en_vocabulary)
             for m, k in zip(words, keys, strict=True)
         ]
-        out: list[str] = []
-        last = 0
-        i = 0
-        while i < len(words):
+        # Read from the end, longest first (backward maximum matching, as Chinese word
+        # segmentation does): "zui gao shi ji ji" is 最高 … 几级, where reading from the start
+        # would take 市级 and leave a stray "ji".
+        spans: list[tuple[int, int, str]] = []
+        end = len(words)
+        while end > 0:
             longest = 0
-            while longest < _PINYIN_SPAN and i + longest < len(words) and not english[i + longest]:
+            while longest < _PINYIN_SPAN and end - longest > 0 and not english[end - longest - 1]:
                 longest += 1
             for size in range(longest, 0, -1):
-                term = self.pinyin_reading.get("".join(keys[i : i + size]))
+                term = self.pinyin_reading.get("".join(keys[end - size : end]))
                 if term:
-                    between = text[last : words[i].start()]
-                    # 停产 bannian → 停产半年: words typed apart are one phrase once read
-                    out.append("" if out and between.isspace() else between)
-                    out.append(term)
-                    last = words[i + size - 1].end()
-                    i += size
+                    spans.append((end - size, end, term))
+                    end -= size
                     break
             else:
-                i += 1
+                end -= 1
+        out: list[str] = []
+        last = 0
+        for first, stop, term in reversed(spans):
+            between = text[last : words[first].start()]
+            # 停产 bannian → 停产半年: words typed apart are one phrase once read
+            out.append("" if out and between.isspace() else between)
+            out.append(term)
+            last = words[stop - 1].end()
         out.append(text[last:])
         return "".join(out)
 

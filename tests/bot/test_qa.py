@@ -245,6 +245,7 @@ BLIND_SETS = [
     "qa_blind_o.yaml",
     "qa_blind_p.yaml",
     "qa_blind_q.yaml",
+    "qa_blind_r.yaml",
 ]
 
 

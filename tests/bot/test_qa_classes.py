@@ -838,3 +838,34 @@ def test_bonus_labels_providers_fees_and_pinyin_amounts(question: str, note: str
     only names it: both honest; never answered as if the measures said more."""
     result = default_index().ask(question)
     assert not result.in_scope or (result.notes and note in result.notes[0]), result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("lvse gongchang zui gao shi ji ji", "art-4"),  # 最高是几级, read from the end
+        ("材料里的数据是编的，被查出来会怎么处理", "art-13"),
+        ("分级从二级升到三级了，公布的名单会跟着变吗", "art-19"),
+        ("做第三方评价的机构在这套管理里算什么角色", "art-3"),
+    ],
+)
+def test_pinyin_read_from_the_end_falsified_data_updated_lists_and_roles(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("VOCs排放强度要做到每万元产值多少千克才算领先", "这一数值"),
+        ("节能监察发现问题一般给多长的整改期限", None),  # an inspection regime of its own
+    ],
+)
+def test_figures_for_leading_and_inspections_of_their_own(question: str, note: str | None) -> None:
+    result = default_index().ask(question)
+    if note is None:
+        assert not result.in_scope, result
+    else:
+        assert result.in_scope and result.notes and note in result.notes[0], result
