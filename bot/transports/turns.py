@@ -8,11 +8,13 @@ while the loop goes on receiving and sending. Heavy work inside a turn (charts, 
 while it waits: drawing in another thread would not do, matplotlib holds the GIL. Turns of one
 chat keep their order (a lock per chat); other chats are not held up.
 
-The reminder loop, which runs on the event loop, has a connection of its own
-(:func:`bot.reminders.routing.deliver_reminders`), so its transactions never mix with a
-turn's. The blocked-chat bookkeeping of the Telegram transports still writes through the
-engine's connection from the loop, one statement at a time: a statement landing inside a
-turn's transaction shares its fate (a flag set again at the next refused send).
+The engine's SQLite connection is used by one thread at a time, inside a turn: a statement
+from another thread landing in a turn's transaction would share its fate, and its savepoints
+would end the turn's ("no such savepoint"). So whatever else touches the engine's stores from
+the event loop goes through :meth:`TurnRunner.run` too (the blocked-chat bookkeeping of the
+Telegram transports, the web's calendar feeds), and the reminder loop has a connection of its
+own (:func:`bot.reminders.routing.deliver_reminders`). A turn gives the engine up while a
+worker process draws only when it is outside a transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -38,7 +41,8 @@ T = TypeVar("T")
 WORKER_PROCESSES = max(1, min(2, (os.cpu_count() or 1) - 1))
 WORKER_NICENESS = 10
 TURN_THREADS = 16  # turns waiting for a chart each hold one; the others go on meanwhile
-_local = threading.local()  # .lock: the engine lock held by this thread's turn, if any
+# .lock: the engine lock held by this thread's turn, if any; .conn: the engine's connection
+_local = threading.local()
 _pool: ProcessPoolExecutor | None = None
 _pool_guard = threading.Lock()
 
@@ -74,6 +78,11 @@ def _run_heavy(call: Callable[[], Any]) -> Any:
     lock: threading.Lock | None = getattr(_local, "lock", None)
     if lock is None:  # not inside a turn (a warm-up, a command line): in place
         return call()
+    conn: sqlite3.Connection | None = getattr(_local, "conn", None)
+    if conn is not None and conn.in_transaction:
+        # Another turn would write into this one's open transaction: keep the engine.
+        log.warning("heavy work inside a transaction: drawn in place, other chats wait")
+        return call()
     global _pool
     try:
         future = _processes().submit(call)
@@ -91,6 +100,12 @@ def _run_heavy(call: Callable[[], Any]) -> Any:
         return call()
     finally:
         lock.acquire()
+
+
+def in_turn() -> bool:
+    """Whether the calling thread runs a turn of a :class:`TurnRunner` (and so may use the
+    engine's connection)."""
+    return getattr(_local, "lock", None) is not None
 
 
 def warm_processes() -> None:
@@ -116,6 +131,7 @@ class TurnRunner:
         self.engine = engine
         self._threads: Executor = ThreadPoolExecutor(threads, thread_name_prefix="greenbot-turn")
         self._engine_lock = threading.Lock()
+        self._conn = engine.services.db.conn
         self._chat_locks: dict[Hashable, asyncio.Lock] = {}
         self._waiting: dict[Hashable, int] = {}
         offload.set_runner(_run_heavy)
@@ -139,11 +155,11 @@ class TurnRunner:
 
     def _locked(self, work: Callable[[], T]) -> T:
         with self._engine_lock:
-            _local.lock = self._engine_lock
+            _local.lock, _local.conn = self._engine_lock, self._conn
             try:
                 return work()
             finally:
-                _local.lock = None
+                _local.lock = _local.conn = None
 
     def close(self) -> None:
         self._threads.shutdown(wait=True)

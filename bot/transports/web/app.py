@@ -380,7 +380,8 @@ def make_app(
     app.router.add_get("/api/session", session_info)
     app.router.add_post("/api/turn", turn)
     app.router.add_get("/api/files/{token}", file)
-    add_calendar_routes(app, engine.services)  # /cal/<token>.ics: reminders' subscriptions
+    # /cal/<token>.ics: the subscriptions of reminders
+    add_calendar_routes(app, engine.services, app[RUNNER])
     return app
 
 

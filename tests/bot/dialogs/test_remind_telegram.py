@@ -127,10 +127,14 @@ async def serving(
     engine.services.clock = clock  # enrolments in chat share the virtual time
     services = engine.services
 
+    # The loop on a connection of its own, as greenbot run has it (bot.reminders.routing):
+    # engine turns run in worker threads on the engine's.
+    loop_store = ReminderStore(db_path)
+
     async def deliver(port: Any) -> None:
         # Polls hourly rather than every 30 s: the same loop, fewer virtual wake-ups.
         await run_forever(
-            services.reminders,
+            loop_store,
             PortSender(port),
             clock,
             asyncio.Event(),
@@ -155,6 +159,7 @@ async def serving(
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=15)
+        loop_store.close()
         engine.services.db.close()
 
 

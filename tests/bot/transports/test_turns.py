@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import time
+
+import pytest
 
 from bot.app import build_engine
 from bot.engine import Incoming
@@ -57,3 +61,24 @@ async def test_turns_of_one_chat_keep_their_order() -> None:
 
 def test_outside_a_turn_heavy_work_runs_in_place() -> None:
     assert heavy(sorted, [3, 1, 2]) == [1, 2, 3]
+
+
+async def test_heavy_work_inside_a_transaction_keeps_the_engine(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Given up while a transaction is open, the engine would let another chat's turn write
+    into it (and commit or roll it back under this one)."""
+    engine = build_engine(":memory:")
+    runner = TurnRunner(engine)
+    db = engine.services.db
+
+    def turn() -> tuple[int, int]:
+        outside = heavy(os.getpid)
+        with db.atomic():
+            return outside, heavy(os.getpid)
+
+    outside, inside = await runner.run("a", turn)
+    assert outside != os.getpid()  # a worker process, as usual
+    assert inside == os.getpid()
+    assert any(r.levelno == logging.WARNING for r in caplog.records)
+    runner.close()
