@@ -76,7 +76,7 @@ class BotCore:
             self.engine.chats.set_blocked(chat_id, True)
             self.engine.services.reminders.deactivate_chat(chat_id, time.time())
 
-        await self.turns.run(chat_id, record)
+        await self.turns.run(chat_id, record, light=lambda: True)
 
     def _seen(self, chat_id: ChatId, flagged: bool) -> None:
         """In the turn of a message from ``chat_id`` (``flagged``: it was known to have
@@ -101,7 +101,7 @@ class BotCore:
             self._seen(chat_id, flagged)
             return self.engine.handle(incoming)
 
-        return await self.turns.run(chat_id, work)
+        return await self.turns.run(chat_id, work, light=self.turns.light(incoming))
 
     @contextlib.asynccontextmanager
     async def _in_turn(self, chat_id: int) -> AsyncIterator[None]:

@@ -1,12 +1,14 @@
 """Engine turns off the event loop, for every transport that serves many users at once.
 
 :meth:`Engine.handle` is synchronous. Called in the event loop, a turn that draws a chart
-(0.1–0.5 s) would stall every other user of the process. Here turns run in worker threads, one
-at a time through the engine (it shares one SQLite connection and was written for one caller),
-while the loop goes on receiving and sending. Heavy work inside a turn (charts, PDFs, through
-:func:`bot.offload.heavy`) is done by a worker process, and the engine is free for other turns
-while it waits: drawing in another thread would not do, matplotlib holds the GIL. Turns of one
-chat keep their order (a lock per chat); other chats are not held up.
+(0.1–0.5 s) would stall every other user of the process. Here turns that may draw run in worker
+threads, one at a time through the engine (it shares one SQLite connection and was written for
+one caller), while the loop goes on receiving and sending; the others, most of them and each
+well under a millisecond, are answered on the loop itself (see :class:`TurnRunner`). Heavy
+work inside a turn (charts, PDFs, through :func:`bot.offload.heavy`) is done by a worker
+process, and the engine is free for other turns while it waits: drawing in another thread would
+not do, matplotlib holds the GIL. Turns of one chat keep their order (a lock per chat); other
+chats are not held up.
 
 The engine's SQLite connection is used by one thread at a time, inside a turn: a statement
 from another thread landing in a turn's transaction would share its fate, and its savepoints
@@ -41,7 +43,8 @@ T = TypeVar("T")
 WORKER_PROCESSES = max(1, min(2, (os.cpu_count() or 1) - 1))
 WORKER_NICENESS = 10
 TURN_THREADS = 16  # turns waiting for a chart each hold one; the others go on meanwhile
-# .lock: the engine lock held by this thread's turn, if any; .conn: the engine's connection
+# .lock: the engine lock held by this thread's turn, if any; .conn: the engine's connection;
+# .inline: the turn runs on the event loop
 _local = threading.local()
 _pool: ProcessPoolExecutor | None = None
 _pool_guard = threading.Lock()
@@ -77,6 +80,10 @@ def _run_heavy(call: Callable[[], Any]) -> Any:
     given up while it waits, so that other chats' turns run meanwhile."""
     lock: threading.Lock | None = getattr(_local, "lock", None)
     if lock is None:  # not inside a turn (a warm-up, a command line): in place
+        return call()
+    if getattr(_local, "inline", None):
+        # A turn thought light drew after all: waiting here would stall the event loop too.
+        log.warning("heavy work in a turn on the event loop: drawn in place, everyone waits")
         return call()
     conn: sqlite3.Connection | None = getattr(_local, "conn", None)
     if conn is not None and conn.in_transaction:
@@ -124,8 +131,21 @@ def shutdown_processes() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def may_draw(engine: Engine, incoming: Incoming) -> bool:
+    """Whether the turn of ``incoming`` may do heavy work. Charts and PDFs are made only at the
+    end of a guided flow (the quick score, the report), so a chat with no flow in progress or
+    put aside cannot reach one in a single turn; its turn is answered on the event loop."""
+    chat = engine.chats.load(incoming.chat_id)
+    return chat.flow is not None or chat.paused is not None
+
+
 class TurnRunner:
-    """Runs one engine's turns in threads: ``await runner.handle(incoming)``."""
+    """Runs one engine's turns: ``await runner.handle(incoming)``.
+
+    A turn that cannot draw (:func:`may_draw`) runs at once on the event loop when the engine
+    is free: handing a sub-millisecond turn to a thread cost more than the turn (the loop and
+    the thread took the GIL from each other at every socket and SQLite call). The others run
+    in worker threads, where waiting for a worker process holds up no one."""
 
     def __init__(self, engine: Engine, *, threads: int = TURN_THREADS) -> None:
         self.engine = engine
@@ -134,18 +154,39 @@ class TurnRunner:
         self._conn = engine.services.db.conn
         self._chat_locks: dict[Hashable, asyncio.Lock] = {}
         self._waiting: dict[Hashable, int] = {}
+        self.inline_turns = 0  # figures: turns answered on the loop, and in threads
+        self.thread_turns = 0
         offload.set_runner(_run_heavy)
 
     async def handle(self, incoming: Incoming) -> Reply:
-        return await self.run(incoming.chat_id, lambda: self.engine.handle(incoming))
+        return await self.run(
+            incoming.chat_id, lambda: self.engine.handle(incoming), light=self.light(incoming)
+        )
 
-    async def run(self, chat: Hashable, work: Callable[[], T]) -> T:
-        """``work()`` (which uses the engine) in a worker thread, after the chat's earlier
-        turns and while no other turn uses the engine."""
+    def light(self, incoming: Incoming) -> Callable[[], bool]:
+        """The ``light`` test of :meth:`run` for a turn of ``incoming``."""
+        return lambda: not may_draw(self.engine, incoming)
+
+    async def run(
+        self, chat: Hashable, work: Callable[[], T], *, light: Callable[[], bool] | None = None
+    ) -> T:
+        """``work()`` (which uses the engine), after the chat's earlier turns and while no
+        other turn uses the engine: on the event loop if the engine is free and ``light()``
+        (asked with the engine held) says it does no heavy work, else in a worker thread."""
         lock = self._chat_locks.setdefault(chat, asyncio.Lock())
         self._waiting[chat] = self._waiting.get(chat, 0) + 1
         try:
             async with lock:
+                if light is not None and self._engine_lock.acquire(blocking=False):
+                    _local.lock, _local.conn, _local.inline = self._engine_lock, self._conn, True
+                    try:
+                        if light():
+                            self.inline_turns += 1
+                            return work()
+                    finally:
+                        _local.lock = _local.conn = _local.inline = None
+                        self._engine_lock.release()
+                self.thread_turns += 1
                 loop = asyncio.get_running_loop()
                 return await loop.run_in_executor(self._threads, self._locked, work)
         finally:

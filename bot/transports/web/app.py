@@ -30,12 +30,13 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.engine import MAX_TEXT_IN, Engine, Incoming, Outgoing, Reply, Router
+from bot.engine import MAX_TEXT_IN, Engine, Incoming, Outgoing, Reply, Router, Services
+from bot.identity import ChatId
 from bot.render import LANGS, Lang, label
 from bot.transports.turns import TurnRunner
 from bot.transports.web.calendar import add_calendar_routes
 from bot.transports.web.limits import FileShelf, RateLimit
-from bot.transports.web.markup import plain, to_nodes
+from bot.transports.web.markup import plain, shared_nodes
 from bot.transports.web.page import render_page
 from bot.transports.web.sessions import Session, SessionStore
 
@@ -250,7 +251,8 @@ async def turn(request: web.Request) -> web.Response:
             return reply, None, True
         return reply, engine.chats.load(incoming.chat_id).lang, False
 
-    reply, chat_lang, gone = await app[RUNNER].run(incoming.chat_id, work)
+    runner = app[RUNNER]
+    reply, chat_lang, gone = await runner.run(incoming.chat_id, work, light=runner.light(incoming))
     if gone:
         app[SESSIONS].delete(session)
         app[FILES].drop_owner(session.key)
@@ -285,7 +287,7 @@ def _turn_fields(body: Any) -> tuple[str | None, str | None]:
 
 def _message(app: web.Application, session: Session, message: Outgoing) -> dict[str, Any]:
     shown: dict[str, Any] = {
-        "nodes": to_nodes(message.text) if message.text else [],
+        "nodes": shared_nodes(message.text) if message.text else [],
         "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in message.buttons],
         "edit": message.edit,
     }
@@ -300,7 +302,7 @@ def _message(app: web.Application, session: Session, message: Outgoing) -> dict[
             attachment.data,
             once=kind != "photo",
         )
-        caption = to_nodes(attachment.caption)
+        caption = shared_nodes(attachment.caption)
         shown["file"] = {
             "kind": kind,
             "url": f"/api/files/{token}",
@@ -368,7 +370,12 @@ def make_app(
     app[FORGOTTEN] = forgotten
     # /forget deleted the chat: the turn then ends the session and clears the cookie.
     hook = Router("web-sessions")
-    hook.on_forget(lambda services, chat_id: forgotten.add(chat_id))
+
+    def on_forget(services: Services, chat_id: ChatId) -> None:
+        forgotten.add(chat_id)
+        shared_nodes.cache_clear()  # replies may hold what the chat typed (a unit's name)
+
+    hook.on_forget(on_forget)
     engine.routers.append(hook)
     # Nothing is pushed to a web page: the reminder flows say so rather than promise it.
     engine.services.delivers_reminders = False

@@ -10,6 +10,7 @@ A node is a string (text) or ``{"t": tag, "c": [children]}``, with ``"href"`` fo
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -91,6 +92,14 @@ def to_nodes(html: str) -> list[Node]:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+@functools.lru_cache(maxsize=512)
+def shared_nodes(html: str) -> list[Node]:
+    """:func:`to_nodes`, remembered: the same answers are shown again and again, and parsing
+    cost more than the turn. The tree is shared: read it, never change it. Cleared on every
+    /forget, so that nothing of a forgotten chat stays in memory."""
+    return to_nodes(html)
 
 
 def plain(nodes: list[Node]) -> str:

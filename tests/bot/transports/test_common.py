@@ -127,7 +127,7 @@ def _core_on_file(tmp_path: Path) -> BotCore:
     return BotCore(engine, RefusingPort())
 
 
-async def test_the_event_loop_never_uses_the_engines_connection(tmp_path: Path) -> None:
+async def test_the_engines_connection_is_used_only_inside_turns(tmp_path: Path) -> None:
     core = _core_on_file(tmp_path)
     outside: list[str] = []  # statements run by a thread that holds no turn
 

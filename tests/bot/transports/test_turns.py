@@ -82,3 +82,29 @@ async def test_heavy_work_inside_a_transaction_keeps_the_engine(
     assert inside == os.getpid()
     assert any(r.levelno == logging.WARNING for r in caplog.records)
     runner.close()
+
+
+async def test_turns_that_cannot_draw_are_answered_on_the_loop_and_charts_in_threads(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runner = TurnRunner(build_engine(":memory:"))
+    reply = await runner.handle(Incoming(5, 5, text="第十一条"))
+    assert "第十一条" in reply.messages[0].text
+    assert (runner.inline_turns, runner.thread_turns) == (1, 0)
+    # The quick score, every indicator skipped, to its chart: its steps may draw, in threads.
+    reply = await runner.handle(Incoming(5, 5, text="/score"))
+    photos = []
+    for _ in range(40):
+        skip = next(
+            (b.data for m in reply.messages for row in m.buttons for b in row if "跳过" in b.label),
+            None,
+        )
+        if skip is None:
+            break
+        reply = await runner.handle(Incoming(5, 5, button=skip, message_id=1))
+        photos += [m for m in reply.messages if m.attachment and m.attachment.kind == "photo"]
+    assert len(photos) == 1 and photos[0].attachment is not None
+    assert photos[0].attachment.data.startswith(b"\x89PNG")
+    assert runner.thread_turns >= 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    runner.close()
