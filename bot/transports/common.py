@@ -15,7 +15,7 @@ from bot.identity import ChatId
 from bot.reminders.errors import NoRoute
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
-from bot.transports.turns import TurnRunner
+from bot.transports.turns import TurnRunner, warm_processes
 
 log = logging.getLogger(__name__)
 Job = Callable[[TelegramPort], Coroutine[Any, Any, Any]]  # a background job, given the port
@@ -56,12 +56,13 @@ class BotCore:
         policy: RetryPolicy = DEFAULT_POLICY,
     ) -> None:
         self.engine = engine
-        self.turns = TurnRunner(engine)  # turns off the event loop: a chart stalls no one else
+        self.turns = TurnRunner(engine)  # a chart drawn for one chat stalls no one else
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._idle = asyncio.Event()  # set while no event is being handled
         self._idle.set()
+        self._warming: asyncio.Future[None] | None = None
         # Read before serving starts, when no turn can be running.
         self.blocked: set[ChatId] = engine.chats.blocked_chats()
 
@@ -127,7 +128,11 @@ class BotCore:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     def start(self, jobs: Iterable[Job] | None) -> list[asyncio.Task[Any]]:
-        """Run the background jobs (the reminder delivery loop) over this core's port."""
+        """Run the background jobs (the reminder delivery loop) over this core's port, and
+        start the chart worker processes, so that the first chart does not wait the seconds
+        their warm-up takes (in a thread: serving does not wait for them either)."""
+        loop = asyncio.get_running_loop()
+        self._warming = loop.run_in_executor(None, warm_processes)
         return [asyncio.create_task(job(self.outbox.port)) for job in jobs or ()]
 
     async def stop(self, tasks: Iterable[asyncio.Task[Any]]) -> None:
@@ -138,6 +143,8 @@ class BotCore:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
 
     async def publish_commands(
         self,

@@ -178,6 +178,23 @@ async def test_a_chat_unblocked_while_another_turn_is_inside_a_transaction(
     assert core.blocked == set()
 
 
+async def test_start_warms_the_chart_workers_up_without_waiting_for_them(
+    core: BotCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warmed = threading.Event()
+
+    def slow_warm_up() -> None:
+        time.sleep(0.5)  # spawning the processes; each then draws a chart on its own
+        warmed.set()
+
+    monkeypatch.setattr("bot.transports.common.warm_processes", slow_warm_up)
+    started = time.monotonic()
+    tasks = core.start([])
+    assert time.monotonic() - started < 0.2 and not warmed.is_set()
+    await core.stop(tasks)
+    assert warmed.is_set()
+
+
 def test_the_back_off_doubles_up_to_its_cap_and_starts_again() -> None:
     policy = RetryPolicy(backoff_start=0.5, backoff_cap=3.0, retry_after_cap=10.0)
     delays = policy.delays()
