@@ -17,11 +17,12 @@ body, 429 with ``Retry-After`` for a flood).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from bot.transports.web.calendar import add_calendar_routes
 from bot.transports.web.limits import FileShelf, RateLimit
 from bot.transports.web.markup import plain, shared_nodes
 from bot.transports.web.page import render_page
+from bot.transports.web.pruning import keep_pruning
 from bot.transports.web.sessions import Session, SessionStore
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,9 @@ class WebConfig:
     session_burst: float = 10.0
     address_rate: float = 20.0  # requests a second per address (0: no limit)
     address_burst: float = 100.0
+    # Sessions idle longer than their cookie lives are pruned at start and then this often.
+    session_lifetime: float = COOKIE_MAX_AGE
+    prune_every: float = 6 * 3600.0
 
 
 ENGINE = web.AppKey("engine", Engine)
@@ -82,7 +87,7 @@ SESSIONS = web.AppKey("sessions", SessionStore)
 FILES = web.AppKey("files", FileShelf)
 CONFIG = web.AppKey("config", WebConfig)
 LIMITS = web.AppKey("limits", dict[str, RateLimit])
-FORGOTTEN = web.AppKey("forgotten", set[Any])
+FORGOTTEN = web.AppKey("forgotten", set[ChatId])
 SESSION = web.RequestKey("session", Session)
 
 
@@ -366,7 +371,7 @@ def make_app(
         "session": RateLimit(config.session_rate, config.session_burst),
         "address": RateLimit(config.address_rate, config.address_burst),
     }
-    forgotten: set[Any] = set()
+    forgotten: set[ChatId] = set()
     app[FORGOTTEN] = forgotten
     # /forget deleted the chat: the turn then ends the session and clears the cookie.
     hook = Router("web-sessions")
@@ -380,6 +385,7 @@ def make_app(
     # Nothing is pushed to a web page: the reminder flows say so rather than promise it.
     engine.services.delivers_reminders = False
     app.on_response_prepare.append(_security_headers)
+    app.cleanup_ctx.append(_pruning)
     app.on_cleanup.append(_cleanup)
     app.router.add_get("/", page)
     app.router.add_get("/favicon.ico", favicon)
@@ -390,6 +396,24 @@ def make_app(
     # /cal/<token>.ics: the subscriptions of reminders
     add_calendar_routes(app, engine.services, app[RUNNER])
     return app
+
+
+async def _pruning(app: web.Application) -> AsyncIterator[None]:
+    """Idle sessions pruned in the background while the application serves."""
+    config = app[CONFIG]
+    task = asyncio.create_task(
+        keep_pruning(
+            app[ENGINE],
+            app[RUNNER],
+            app[SESSIONS],
+            config.session_lifetime,
+            config.prune_every,
+            app[FORGOTTEN],
+        )
+    )
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _cleanup(app: web.Application) -> None:

@@ -45,6 +45,7 @@ class SessionStore:
             "create table if not exists web_sessions (key text primary key, chat_id text not "
             "null unique, csrf text not null, lang text not null, created real, seen real)"
         )
+        self.conn.execute("create index if not exists web_sessions_seen on web_sessions (seen)")
         self._seen: dict[str, float] = {}
 
     def create(self, lang: str = "zh") -> tuple[str, Session]:
@@ -83,6 +84,17 @@ class SessionStore:
     def delete(self, session: Session) -> None:
         self.conn.execute("delete from web_sessions where key = ?", (session.key,))
         self._seen.pop(session.key, None)
+
+    def prune(self, idle_since: float) -> list[ChatId]:
+        """Delete the sessions last seen before ``idle_since`` (their cookies have expired:
+        nobody can present them again); their chat ids, whose data the caller decides on."""
+        rows = self.conn.execute(
+            "delete from web_sessions where coalesce(seen, created, 0) < ? returning key, chat_id",
+            (idle_since,),
+        ).fetchall()
+        for key, _ in rows:
+            self._seen.pop(key, None)
+        return [as_chat_id(chat_id) for _, chat_id in rows]
 
     def close(self) -> None:
         self.conn.close()
