@@ -1,6 +1,7 @@
 """The engine's Telegram-HTML subset as a tree the page builds with DOM calls, never innerHTML.
 
-Only the tags Telegram knows are kept (b, i, u, s, code, pre, a with an http(s) link,
+Only the tags Telegram knows are kept (b, i, u, s, code, pre, a with an http(s) link or a
+``webcal:`` one, which hands a calendar subscription to the calendar app,
 blockquote, under their canonical names); any other tag is dropped and its text kept. Text is
 decoded once here and set as text by the page, so a ``<script>`` typed by a user, escaped by the
 templates as ``&lt;script&gt;``, is shown as those characters and never becomes an element.
@@ -36,12 +37,15 @@ _CANONICAL = {
 }
 
 
+LINK_SCHEMES = ("http", "https", "webcal")  # nothing that runs or embeds anything
+
+
 def _safe_href(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
     parts = urlsplit(value)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc:
         return value
     return None
 
