@@ -249,12 +249,16 @@ async def turn(request: web.Request) -> web.Response:
     incoming = Incoming(session.chat_id, 0, text=text, button=button, lang_code=session.lang)
     engine, forgotten = app[ENGINE], app[FORGOTTEN]
 
+    # Only a command or a button changes the chat's settings (/lang, its buttons): the language
+    # is read again after those alone.
+    may_switch = button is not None or (text or "").lstrip().startswith("/")
+
     def work() -> tuple[Reply, str | None, bool]:
         reply = engine.handle(incoming)
         if incoming.chat_id in forgotten:
             forgotten.discard(incoming.chat_id)
             return reply, None, True
-        return reply, engine.chats.load(incoming.chat_id).lang, False
+        return reply, engine.chats.load(incoming.chat_id).lang if may_switch else None, False
 
     runner = app[RUNNER]
     reply, chat_lang, gone = await runner.run(incoming.chat_id, work, light=runner.light(incoming))
