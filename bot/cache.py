@@ -30,10 +30,30 @@ T = TypeVar("T")
 _DIGEST_LENGTH = 24
 
 
+def cache_setting() -> str | None:
+    """``GREENBOT_CACHE`` from the environment, else ``.env``; None when unset or empty.
+
+    Read without pydantic-settings, which alone takes about 0.25 s to import: the cache is
+    what makes a fresh ``greenbot ask`` fast, so finding it must not cost half the budget.
+    Same lookup as :class:`bot.config.Settings` (names case-insensitive, the environment before
+    ``.env``), and a bad value of another setting is no concern of the cache.
+    """
+    for name, value in os.environ.items():
+        if name.upper() == "GREENBOT_CACHE":
+            return value or None
+    dotenv = Path(".env")
+    if not dotenv.is_file():
+        return None
+    from dotenv import dotenv_values
+
+    for key, text in dotenv_values(dotenv).items():
+        if key.upper() == "GREENBOT_CACHE":
+            return text or None
+    return None
+
+
 def cache_folder() -> Path | None:
     """Where built objects are kept, or None when the cache is turned off."""
-    from bot.config import cache_setting
-
     chosen = cache_setting()
     if chosen == "off":
         return None

@@ -7,7 +7,7 @@ file, then the defaults.
 ``TELEGRAM_API_BASE``  the Bot API server root (default ``https://api.telegram.org``)
 ``GREENBOT_ADMINS``    administrators' Telegram user ids, ``123,456``
 ``GREENBOT_ENGINE``    the Telegram framework, ``aiogram`` (default) or ``ptb``
-``GREENBOT_CACHE``     the build cache folder, ``off`` for none (see :mod:`bot.cache`)
+``GREENBOT_CACHE``     the build cache folder, ``off`` for none (read by :mod:`bot.cache`)
 =====================  ============================================================
 
 A value that cannot be used is a :class:`ConfigError` whose message is one line naming it.
@@ -87,21 +87,6 @@ class Settings(BaseSettings):
         if not TOKEN_PATTERN.match(self.token):
             raise ConfigError("BOT_TOKEN is malformed: expected digits, ':' and the secret")
         return self.token
-
-
-class CacheSettings(BaseSettings):
-    """Read on its own, where the knowledge base and the Q&A index are built: a bad value of
-    another setting must not stop a command that needs none of them."""
-
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", env_file=".env")
-
-    folder: str | None = Field(None, validation_alias="GREENBOT_CACHE")
-
-
-def cache_setting() -> str | None:
-    """``GREENBOT_CACHE`` from the environment, else ``.env``; None when unset or empty."""
-    nothing_given: dict[str, Any] = {}  # everything from the environment and ``.env``
-    return CacheSettings(**nothing_given).folder or None
 
 
 def parse_admins(text: str | None) -> frozenset[int]:

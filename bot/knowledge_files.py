@@ -25,12 +25,14 @@ class KnowledgeError(Exception):
 def load_yaml(path: Path) -> Any:
     import yaml
 
+    from bot.yamlfast import read_yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise KnowledgeError(f"{path}: cannot read ({error.strerror})") from error
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return read_yaml(text)
     except yaml.YAMLError as error:
         raise KnowledgeError(f"{path}: invalid YAML: {error}") from error
 

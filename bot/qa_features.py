@@ -15,30 +15,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bot.textnorm import chinese_number, normalize
 
 
-def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
-    """Plain cues as literal text, cues starting with '~' as patterns; English cues whole
-    words only ("when" not in "whenever", "form" not in "information")."""
-    parts = []
+@dataclass(frozen=True)
+class Cues:
+    """Plain Chinese cues looked up as text; English cues, whole words only ("when" not in
+    "whenever", "form" not in "information"), and cues starting with '~' as one pattern.
+    Literal text is not compiled: every fresh process compiles the patterns it loads, and
+    the plain cues made up most of them."""
+
+    literals: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    def search(self, text: str) -> bool:
+        return any(cue in text for cue in self.literals) or bool(
+            self.pattern is not None and self.pattern.search(text)
+        )
+
+
+def _cue_pattern(cues: list[str]) -> Cues:
+    literals, parts = [], []
     for cue in cues:
         if cue.startswith("~"):
             parts.append(cue[1:])
         elif cue.isascii():
             parts.append(rf"\b{re.escape(normalize(cue))}\b")
         else:
-            parts.append(re.escape(normalize(cue)))
-    return re.compile("|".join(parts))
+            literals.append(normalize(cue))
+    return Cues(tuple(literals), re.compile("|".join(parts)) if parts else None)
 
 
 @dataclass(frozen=True)
 class Detail:
     kind: str
-    cues: re.Pattern[str]
+    cues: Cues
     given: re.Pattern[str]
     zh: str
     en: str
@@ -47,7 +62,7 @@ class Detail:
 @dataclass(frozen=True)
 class Frame:
     name: str
-    cues: re.Pattern[str]
+    cues: Cues
     factors: dict[str, float]
     status: re.Pattern[str] | None  # words that place the asker, not what is asked
     carry: dict[str, str]  # an entry that scores at least as another does, in this frame
@@ -65,6 +80,57 @@ class Threshold:
     texts: dict[str, str]  # zh_under, zh_over, en_under, en_over
 
 
+def _also(pattern: str | None) -> str:
+    """An entry's asks besides the shared ones, as an alternative to append."""
+    return f"|{pattern}" if pattern else ""
+
+
+@dataclass(frozen=True)
+class MixedWords:
+    """English words typed inside a Chinese sentence (我们park的增加值share), read as the
+    Chinese the text uses: only where a word touches a Chinese character, so an English
+    question is left as it is for the English lexicon. One pattern for all the words (a
+    pattern each cost a fresh process 35 ms to compile): group N is the N-th word."""
+
+    pattern: re.Pattern[str]
+    chinese: tuple[str, ...]
+
+    @classmethod
+    def from_data(cls, words: dict[str, str]) -> MixedWords:
+        groups = "|".join(f"(?P<w{n}>{english})" for n, english in enumerate(words))
+        # \b sees no edge between 们 and park: letters on either side are what to rule out.
+        # A space on either side is taken in, and dropped where it stood next to Chinese.
+        return cls(
+            re.compile(rf"(?<![a-z])(?P<lead> ?)(?:{groups})(?P<trail> ?)(?![a-z])"),
+            tuple(words.values()),
+        )
+
+    def read(self, text: str) -> str:
+        def chinese(match: re.Match[str]) -> str:
+            start, end = match.span()
+            before, after = text[start - 1 : start], text[end : end + 1]
+            if not (_is_han(before) or _is_han(after)):
+                return match.group(0)
+            word = next(self.chinese[n] for n, g in enumerate(self._groups(match)) if g)
+            lead = "" if _is_han(before) else match.group("lead")
+            trail = "" if _is_han(after) else match.group("trail")
+            return f"{lead}{word}{trail}"
+
+        read = self.pattern.sub(chinese, text)
+        # two words read next to each other (apply national → 申报国家) are one phrase
+        return _HAN_SPACE.sub("", read) if read != text else read
+
+    def _groups(self, match: re.Match[str]) -> list[str | None]:
+        return [match.group(f"w{n}") for n in range(len(self.chinese))]
+
+
+_HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def _is_han(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
+
+
 @dataclass(frozen=True)
 class Features:
     details: tuple[Detail, ...]
@@ -74,6 +140,7 @@ class Features:
     foreign_unless: re.Pattern[str] | None = None  # …unless asked how these measures count it
     # colloquial forms and the text's words they stand for (停了八个月 → 停产了八个月)
     rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
+    mixed: MixedWords | None = None  # English words inside Chinese sentences
     schemes: OtherSchemes | None = None  # other schemes and places, asked on their own terms
     # lists that are not ours (失信被执行人名单, listed as a judgment debtor): being on one
     # says nothing of where the unit stands with these measures
@@ -81,10 +148,9 @@ class Features:
 
     @classmethod
     def load(cls, path: Path) -> Features:
-        import yaml
+        from bot.yamlfast import read_yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return cls.from_data(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+        return cls.from_data(read_yaml(path.read_text(encoding="utf-8")))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Features:
@@ -128,12 +194,18 @@ class Features:
         rewrites = tuple(
             (re.compile(rule["pattern"]), str(rule["as"])) for rule in data.get("rewrites") or []
         )
+        words = data.get("mixed_words")
+        mixed = MixedWords.from_data({str(k): str(v) for k, v in words.items()}) if words else None
         schemes = OtherSchemes.from_data(data["other_schemes"]) if "other_schemes" in data else None
         other_lists = re.compile(data["other_lists"]) if "other_lists" in data else None
-        return cls(details, frames, thresholds, foreign, ours, rewrites, schemes, other_lists)
+        return cls(
+            details, frames, thresholds, foreign, ours, rewrites, mixed, schemes, other_lists
+        )
 
     def rewrite(self, text: str) -> str:
         """The question with its colloquial forms in the text's words (see scope.yaml)."""
+        if self.mixed is not None:
+            text = self.mixed.read(text)
         for pattern, words in self.rewrites:
             text = pattern.sub(words, text)
         return text
@@ -144,6 +216,11 @@ class Features:
         if self.foreign is None or not self.foreign.search(text):
             return False
         return self.foreign_unless is None or not self.foreign_unless.search(text)
+
+    def note(self, kind: str, lang: str) -> str:
+        """The note of one kind of detail, in ``lang``."""
+        detail = next(d for d in self.details if d.kind == kind)
+        return detail.en if lang == "en" else detail.zh
 
     def detail_kinds(self, text: str) -> list[Detail]:
         """The kinds of detail asked, first the note of another scheme asked on its own terms
@@ -229,11 +306,50 @@ _EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
 
 # What may stand between a scheme's name and what is asked about it: one sentence, not naming
 # Beijing (总部在上海，北京的厂申报要什么条件 asks about Beijing's conditions).
-_GAP = r"(?:(?!北京|本市|在京|\bbeijing\b)[^。?!；;]){0,20}?"
+_SENTENCE = re.compile(r"[。?!；;]")
+_GAP = 20  # characters at most between a scheme's name and what is asked of it
+# For a place, a gap that names Beijing sets the two apart: 上海总部，北京的工厂怎么申报 asks
+# about Beijing.
+_BEIJING = re.compile(r"北京|本市|在京|\bbeijing\b")
 
 
-def _near(name: str, asks: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:{name}){_GAP}(?:{asks})|(?:{asks}){_GAP}(?:{name})")
+@dataclass(frozen=True)
+class Near:
+    """A name and an ask in one sentence, at most a few characters apart, with no Beijing
+    between them. Two patterns rather than one that spells the pair both ways round: the
+    asks are long, and every fresh process compiles what it loads (a pattern each way cost
+    a fresh ``greenbot ask`` 50 ms)."""
+
+    name: re.Pattern[str]
+    asks: re.Pattern[str]
+    beijing_apart: bool = False  # for places: Beijing between the two sets them apart
+
+    def search(self, text: str) -> bool:
+        for sentence in _SENTENCE.split(text):
+            names = [m.span() for m in self.name.finditer(sentence)]
+            if not names:
+                continue
+            for ask_start, ask_end in (m.span() for m in self.asks.finditer(sentence)):
+                for name_start, name_end in names:
+                    if name_end <= ask_start:
+                        gap = sentence[name_end:ask_start]
+                    elif ask_end <= name_start:
+                        gap = sentence[ask_end:name_start]
+                    else:
+                        continue
+                    if len(gap) <= _GAP and not (self.beijing_apart and _BEIJING.search(gap)):
+                        return True
+        return False
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _near(name: str, asks: str, beijing_apart: bool = False) -> Near:
+    # the shared asks are compiled once for every scheme that uses them
+    return Near(_compiled(name), _compiled(asks), beijing_apart)
 
 
 @dataclass(frozen=True)
@@ -242,8 +358,8 @@ class OtherSchemes:
     terms (scope.yaml, other_schemes): its name and an ask in one sentence, and nothing that
     asks how these measures count it."""
 
-    touched: tuple[tuple[re.Pattern[str], str], ...]  # pattern, note kind
-    untouched_patterns: tuple[re.Pattern[str], ...]
+    touched: tuple[tuple[Near, str], ...]  # pattern, note kind
+    untouched_patterns: tuple[Near, ...]
     ours: re.Pattern[str]
 
     @classmethod
@@ -253,7 +369,12 @@ class OtherSchemes:
             (_near(spec["name"], asks), str(spec["note"])) for spec in data["touched"].values()
         )
         untouched = tuple(
-            _near(spec["name"], spec.get("asks", asks)) for spec in data["untouched"].values()
+            _near(
+                spec["name"],
+                spec.get("asks", asks) + _also(spec.get("also_asks")),
+                bool(spec.get("beijing_apart")),
+            )
+            for spec in data["untouched"].values()
         )
         return cls(touched, untouched, re.compile(data["ours"]))
 

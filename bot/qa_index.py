@@ -44,11 +44,10 @@ class _Scope:
 
 
 def _read_scope() -> dict[str, Any]:
-    import yaml
+    from bot.yamlfast import read_yaml
 
     path: Path = KNOWLEDGE_DIR / "scope.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    data: dict[str, Any] = read_yaml(path.read_text(encoding="utf-8"))
     return data
 
 
@@ -117,7 +116,7 @@ class IndexBuilder:
         self._build_bm25()
         self.en_vocabulary = self._english_vocabulary()
         self._build_quotes()
-        self._build_pinyin()
+        self._build_pinyin([normalize(str(w)) for w in data.get("pinyin_words") or []])
         self._build_typos()
         samples = [*knowledge_samples(kb), *question_samples(question_files())]
         self.learned = NaiveBayes(samples, [*self.docs, OUT])
@@ -240,20 +239,23 @@ class IndexBuilder:
             for run in cjk_runs(text):
                 self.text_4grams.update(run[i : i + 4] for i in range(len(run) - 3))
 
-    def _build_pinyin(self) -> None:
+    def _build_pinyin(self, words: list[str]) -> None:
         """The lexicon's Chinese terms by their toneless syllables (gengming, geng ming →
         更名), so a question typed in pinyin finds them. pypinyin is needed only here: the
         built index carries the table, and answering never imports it."""
         from pypinyin import Style, lazy_pinyin
 
-        self.pinyin_terms: dict[str, str] = {}
-        for term in self.zh_terms_sorted:  # longest and weightiest first: they keep a sound
-            if len(term) < 2 or not term.isalpha() or not has_cjk(term):
-                continue
-            syllables = lazy_pinyin(term, style=Style.NORMAL, errors="ignore")
-            key = "".join(syllables).replace("ü", "v")
-            if len(syllables) == len(term) and len(key) >= 4:
-                self.pinyin_terms.setdefault(key, term)
+        # The lexicon's terms, longest and weightiest first (they keep a sound): what a run
+        # of pinyin or a same-sound character may stand for.
+        self.pinyin_terms = self._by_sound(self.zh_terms_sorted)
+        # What a question typed in pinyin is read as: its question words first (jiji is 几级
+        # there, not the text's 积极), then the terms, then the words the text repeats
+        # (绿色工厂, 分级), which the lexicon leaves to the core list.
+        self.pinyin_reading = {
+            **self._by_sound(self._repeated_words()),
+            **self.pinyin_terms,
+            **self._by_sound(words),
+        }
         # Every character of GB 2312 by its toneless syllable: a question typed by sound with
         # the wrong character (复合 for 复核, 绿色工场 for 绿色工厂) spells a term's sound. A
         # table, so that answering never loads pypinyin.
@@ -267,6 +269,35 @@ class IndexBuilder:
                 syllable = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
                 if syllable:
                     self.char_pinyin[char] = syllable[0].replace("ü", "v")
+
+    @staticmethod
+    def _by_sound(terms: list[str]) -> dict[str, str]:
+        """Each Chinese term by its toneless syllables (更名 → gengming); the first term
+        given keeps a sound shared by several."""
+        from pypinyin import Style, lazy_pinyin
+
+        table: dict[str, str] = {}
+        for term in terms:
+            if len(term) < 2 or not term.isalpha() or not has_cjk(term):
+                continue
+            syllables = lazy_pinyin(term, style=Style.NORMAL, errors="ignore")
+            key = "".join(syllables).replace("ü", "v")
+            if len(syllables) == len(term) and len(key) >= 4:
+                table.setdefault(key, term)
+        return table
+
+    def _repeated_words(self) -> list[str]:
+        """Runs of two to four Chinese characters the text uses three times or more, the
+        longest first: the text's own vocabulary, for reading pinyin."""
+        counts: dict[str, int] = {}
+        for text in self.plain_texts:
+            for run in cjk_runs(text):
+                for size in (4, 3, 2):
+                    for start in range(len(run) - size + 1):
+                        piece = run[start : start + size]
+                        counts[piece] = counts.get(piece, 0) + 1
+        repeated = [piece for piece, count in counts.items() if count >= 3]
+        return sorted(repeated, key=lambda piece: (-len(piece), -counts[piece]))
 
     def _build_typos(self) -> None:
         """Long terms by each of their characters left out (绿色供应?管理 for 绿色供应链管理),

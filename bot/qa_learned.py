@@ -79,11 +79,10 @@ def question_files(folder: Path = QUESTIONS_DIR) -> tuple[Path, ...]:
 def question_samples(paths: Iterable[Path]) -> Iterable[tuple[str, str]]:
     """(reference, question) for every question of the sets, once per article or indicator
     it expects (an item counts for its article); :data:`OUT` for one out of scope."""
-    import yaml
+    from bot.yamlfast import read_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path in paths:
-        cases: list[dict[str, Any]] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        cases: list[dict[str, Any]] = read_yaml(path.read_text(encoding="utf-8"))
         for case in cases or []:
             if not case.get("expect"):
                 yield OUT, str(case["q"])

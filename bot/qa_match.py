@@ -27,6 +27,9 @@ _BM25_WEIGHT = 0.35
 _COMMON_DF = 4  # a fragment written in this many texts is too common to stand for a term
 _LATIN = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]")
 # A pinyin word: letters with or without tone marks, tone digits allowed (ting2chan3).
+# How many pinyin words one term may span: a word per syllable for those who type them apart
+# (ke zai sheng neng yuan is 可再生能源), as long as the longest terms.
+_PINYIN_SPAN = 10
 _PINYIN_WORD = re.compile(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü0-5]*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü][1-5]?")
 
 
@@ -61,12 +64,14 @@ class Matcher(IndexBuilder):
         i = 0
         while i < len(words):
             longest = 0
-            while longest < 4 and i + longest < len(words) and not english[i + longest]:
+            while longest < _PINYIN_SPAN and i + longest < len(words) and not english[i + longest]:
                 longest += 1
             for size in range(longest, 0, -1):
-                term = self.pinyin_terms.get("".join(keys[i : i + size]))
+                term = self.pinyin_reading.get("".join(keys[i : i + size]))
                 if term:
-                    out.append(text[last : words[i].start()])
+                    between = text[last : words[i].start()]
+                    # 停产 bannian → 停产半年: words typed apart are one phrase once read
+                    out.append("" if out and between.isspace() else between)
                     out.append(term)
                     last = words[i + size - 1].end()
                     i += size

@@ -42,9 +42,9 @@ def _strict_loader() -> Any:
     """YAML as input files want it: dates stay text (a bad one is reported with its field,
     not as a parse error) and only true/false are booleans (``yes``/``on`` stay text, so a
     typo is refused rather than guessed)."""
-    import yaml
+    from bot.yamlfast import safe_loader
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = safe_loader()
 
     class StrictLoader(base):  # type: ignore[misc, valid-type]
         pass
@@ -72,8 +72,10 @@ def _duplicate_in_yaml(text: str) -> str | None:
     the last one silently win."""
     import yaml
 
+    from bot.yamlfast import safe_loader
+
     try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        root = yaml.compose(text, Loader=safe_loader())
     except (yaml.YAMLError, RecursionError):
         return None  # the real parse reports it
     visited: set[int] = set()  # aliases share nodes: visit each once, never exponentially

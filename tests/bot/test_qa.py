@@ -233,6 +233,15 @@ BLIND_SETS = [
     "qa_blind_c.yaml",
     "qa_blind_d.yaml",
     "qa_blind_e.yaml",
+    "qa_blind_f.yaml",
+    "qa_blind_g.yaml",
+    "qa_blind_h.yaml",
+    "qa_blind_i.yaml",
+    "qa_blind_j.yaml",
+    "qa_blind_k.yaml",
+    "qa_blind_l.yaml",
+    "qa_blind_m.yaml",
+    "qa_blind_n.yaml",
 ]
 
 
