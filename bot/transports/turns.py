@@ -1,4 +1,4 @@
-"""Engine turns off the event loop, for every transport that serves many users at once.
+"""Engine turns that hold up no one, for every transport that serves many users at once.
 
 :meth:`Engine.handle` is synchronous. Called in the event loop, a turn that draws a chart
 (0.1–0.5 s) would stall every other user of the process. Here turns that may draw run in worker
@@ -78,7 +78,7 @@ def _warm() -> None:
 def _run_heavy(call: Callable[[], Any]) -> Any:
     """The runner :func:`bot.offload.heavy` uses: in a worker process, with the engine lock
     given up while it waits, so that other chats' turns run meanwhile."""
-    lock: threading.Lock | None = getattr(_local, "lock", None)
+    lock: EngineLock | None = getattr(_local, "lock", None)
     if lock is None:  # not inside a turn (a warm-up, a command line): in place
         return call()
     if getattr(_local, "inline", None):
@@ -131,6 +131,39 @@ def shutdown_processes() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+class EngineLock:
+    """The lock a turn holds on the engine, fair to the threads: the event loop takes it only
+    when no thread is waiting for it, so a stream of turns answered on the loop cannot keep a
+    step of a flow (or a turn back from its chart) waiting."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._guard = threading.Lock()
+        self._waiting = 0
+
+    def acquire(self) -> None:
+        with self._guard:
+            self._waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._guard:
+                self._waiting -= 1
+
+    def acquire_if_free(self) -> bool:
+        """Take the lock if no one holds it or waits for it; never blocks."""
+        return not self._waiting and self._lock.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 def may_draw(engine: Engine, incoming: Incoming) -> bool:
     """Whether the turn of ``incoming`` may do heavy work. Charts and PDFs are made only at the
     end of a guided flow (the quick score, the report), so a chat with no flow in progress or
@@ -150,7 +183,7 @@ class TurnRunner:
     def __init__(self, engine: Engine, *, threads: int = TURN_THREADS) -> None:
         self.engine = engine
         self._threads: Executor = ThreadPoolExecutor(threads, thread_name_prefix="greenbot-turn")
-        self._engine_lock = threading.Lock()
+        self._engine_lock = EngineLock()
         self._conn = engine.services.db.conn
         self._chat_locks: dict[Hashable, asyncio.Lock] = {}
         self._waiting: dict[Hashable, int] = {}
@@ -177,7 +210,7 @@ class TurnRunner:
         self._waiting[chat] = self._waiting.get(chat, 0) + 1
         try:
             async with lock:
-                if light is not None and self._engine_lock.acquire(blocking=False):
+                if light is not None and self._engine_lock.acquire_if_free():
                     _local.lock, _local.conn, _local.inline = self._engine_lock, self._conn, True
                     try:
                         if light():

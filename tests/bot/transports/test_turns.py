@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from bot.app import build_engine
 from bot.engine import Incoming
 from bot.offload import heavy
-from bot.transports.turns import TurnRunner
+from bot.transports.turns import EngineLock, TurnRunner
 
 
 async def _max_loop_gap(until: asyncio.Future[object]) -> float:
@@ -108,3 +109,26 @@ async def test_turns_that_cannot_draw_are_answered_on_the_loop_and_charts_in_thr
     assert runner.thread_turns >= 2
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     runner.close()
+
+
+def test_the_loop_does_not_take_the_engine_from_a_thread_waiting_for_it() -> None:
+    lock = EngineLock()
+    assert lock.acquire_if_free()
+    done = threading.Event()
+
+    def turn_in_a_thread() -> None:
+        with lock:
+            done.wait(5)
+
+    waiter = threading.Thread(target=turn_in_a_thread)
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while not lock._waiting and time.monotonic() < deadline:
+        time.sleep(0.001)
+    lock.release()
+    # Whether or not the waiting thread has got it yet, it is its turn, not the loop's.
+    assert not lock.acquire_if_free()
+    done.set()
+    waiter.join(5)
+    assert lock.acquire_if_free()
+    lock.release()
