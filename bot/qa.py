@@ -64,7 +64,7 @@ _STORY_WEIGHT = 0.5
 _CLAUSE_BREAK = re.compile(r"[，,。！!？?；;：:\n]+")
 # What marks a clause as asking (吗, 什么, 哪些, 能不能, how, what …).
 _ASKING = re.compile(
-    r"吗|么|呢|啥|什么|哪|怎|如何|多少|多久|几|能不能|可不可以|是否|要不要|会不会|有没有|想问|请问"
+    r"吗|么|呢|啥|什么|哪|怎|如何|多少|多久|几|能不能|可不可以|是否|是不是|要不要|会不会|有没有|想问|请问"
     r"|\b(?:how|what|which|when|where|who|why|can|could|do|does|is|are|should|must|will)\b"
 )
 

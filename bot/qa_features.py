@@ -204,11 +204,9 @@ class Features:
 
     def rewrite(self, text: str) -> str:
         """The question with its colloquial forms in the text's words (see scope.yaml)."""
-        if self.mixed is not None:
-            text = self.mixed.read(text)
-        for pattern, words in self.rewrites:
+        for pattern, words in self.rewrites:  # first: one reads "level 2" before "level" alone
             text = pattern.sub(words, text)
-        return text
+        return self.mixed.read(text) if self.mixed is not None else text
 
     def asks_foreign(self, text: str) -> bool:
         """What is asked is another scheme's or law's own business (a label's review
@@ -308,6 +306,7 @@ _EN_NUM = r"(\d+|" + "|".join(_EN_NUMBERS) + ")"
 # Beijing (总部在上海，北京的厂申报要什么条件 asks about Beijing's conditions).
 _SENTENCE = re.compile(r"[。?!；;]")
 _GAP = 20  # characters at most between a scheme's name and what is asked of it
+_GAP_WORDS = 5
 # For a place, a gap that names Beijing sets the two apart: 上海总部，北京的工厂怎么申报 asks
 # about Beijing.
 _BEIJING = re.compile(r"北京|本市|在京|\bbeijing\b")
@@ -337,9 +336,14 @@ class Near:
                         gap = sentence[ask_end:name_start]
                     else:
                         continue
-                    if len(gap) <= _GAP and not (self.beijing_apart and _BEIJING.search(gap)):
+                    if _close(gap) and not (self.beijing_apart and _BEIJING.search(gap)):
                         return True
         return False
+
+
+def _close(gap: str) -> bool:
+    """A few characters apart, or a few words in English, whose words are longer."""
+    return len(gap) <= _GAP or (gap.isascii() and len(gap.split()) <= _GAP_WORDS)
 
 
 @cache
@@ -366,7 +370,8 @@ class OtherSchemes:
     def from_data(cls, data: dict[str, Any]) -> OtherSchemes:
         asks = data["asks"]
         touched = tuple(
-            (_near(spec["name"], asks), str(spec["note"])) for spec in data["touched"].values()
+            (_near(spec["name"], asks + _also(spec.get("also_asks"))), str(spec["note"]))
+            for spec in data["touched"].values()
         )
         untouched = tuple(
             _near(

@@ -242,6 +242,9 @@ BLIND_SETS = [
     "qa_blind_l.yaml",
     "qa_blind_m.yaml",
     "qa_blind_n.yaml",
+    "qa_blind_o.yaml",
+    "qa_blind_p.yaml",
+    "qa_blind_q.yaml",
 ]
 
 

@@ -757,3 +757,84 @@ def test_lists_of_assessors_power_prices_and_other_labels(
         assert not result.in_scope, result
     else:
         assert result.in_scope and result.notes and expected in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("我们就是个绿色供应链管理企业，这个办法跟我们有关系吗", "art-2"),  # not the bonus row
+        ("研究所的中试车间想报绿色工厂，有这个资格吗", "art-7"),
+        ("我们已经是 green factory，这次 grading 只拿了 level 1，多久内要做 diagnosis", "art-16"),
+        ("市级称号被撒销了，国家级的会不会也撒销", "art-13"),  # a look-alike character
+    ],
+)
+def test_covered_units_eligibility_english_grades_and_look_alike_characters(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Would the title lower the environmental protection tax we pay?", None),
+        ("绿色建筑评价标识二星级要找哪个部门申请", None),
+        ("评上绿色工厂后，项目审批能走绿色通道吗", "绿色通道"),
+        ("企业绿码去哪查询", "其他层级"),
+    ],
+)
+def test_tax_other_labels_fast_tracks_and_green_codes(question: str, expected: str | None) -> None:
+    result = default_index().ask(question)
+    if expected is None:
+        assert not result.in_scope, result
+    else:
+        assert result.in_scope and result.notes and expected in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("我们本来就是绿色工厂，这次分级只有一级，会不会直接被撤销", "art-16"),
+        ("碳排放那项按排放强度算还是总量算", "ind-11"),
+        # a national unit's long story, asking about the city list: Art. 10
+        (
+            "跟领导汇报用：我们厂一直是国家级绿色工厂，2019年评上的，厂址在北京，"
+            "领导问现在还要不要去区里排队申报市级名单，是不是得重新走一遍流程",
+            "art-10",
+        ),
+    ],
+)
+def test_listed_from_the_start_intensity_and_a_national_unit_s_story(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("钢铁行业能效标杆值是多少", "这一数值"),
+        ("What discharge limit for ammonia does the Beijing standard set?", "standard itself"),
+    ],
+)
+def test_benchmarks_and_limits_set_elsewhere(question: str, note: str) -> None:
+    """Refused, or answered with the line saying the figure is in the standard: both honest."""
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    assert not result.in_scope or (result.notes and note in result.notes[0]), result
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("能效领跑者是怎么评选的，要什么条件", "只是提到"),  # a label the bonus row names
+        ("成熟度评估找哪家机构做比较好，大概什么费用", "只是提到"),
+        ("lvse gongchang jiangli duoshao qian", "金额"),  # pinyin, the amount asked
+    ],
+)
+def test_bonus_labels_providers_fees_and_pinyin_amounts(question: str, note: str) -> None:
+    """Refused as another label's own business, or answered with the line saying the text
+    only names it: both honest; never answered as if the measures said more."""
+    result = default_index().ask(question)
+    assert not result.in_scope or (result.notes and note in result.notes[0]), result
