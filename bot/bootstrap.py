@@ -59,13 +59,16 @@ def build_services(
 
 
 def reminder_jobs(services: Services) -> list[Job]:
-    """The reminder delivery loop, run by a Telegram transport beside polling."""
+    """The reminder delivery loop, run by a Telegram transport beside polling. Its own
+    connection is opened now, before any turn runs."""
+    from bot.reminders.routing import deliver_reminders, own_store
+
+    store = own_store(services)
 
     async def deliver(port: TelegramPort) -> None:
-        from bot.reminders.routing import deliver_reminders
         from bot.transports.common import PortSender
 
-        await deliver_reminders(services, asyncio.Event(), PortSender(port))
+        await deliver_reminders(services, asyncio.Event(), PortSender(port), store=store)
 
     return [deliver]
 

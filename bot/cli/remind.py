@@ -2,8 +2,10 @@
 
 The bot process runs the same loop continuously; this command is for deployments that prefer a
 cron job, or for catching up by hand. ``--dry-run`` only lists what is due (nothing is claimed or
-sent) and opens the database read-only. Sending goes through the Telegram Bot API with the
-configured framework (``GREENBOT_ENGINE``, as ``greenbot run``), via :func:`make_sender`. A
+sent) and opens the database read-only. Sending goes through every channel configured, as the
+running loop's does (:func:`make_sender`): the Telegram Bot API with the configured framework
+(``GREENBOT_ENGINE``, as ``greenbot run``) when a token is set, e-mail through
+``GREENBOT_SMTP_URL`` to web chats' confirmed addresses when it is set. A
 database that is not one, is damaged, read-only or locked is one line on stderr and exit code
 2; nothing is lost (what was not sent stays planned).
 """
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.identity import ChatId
     from bot.reminders.routing import RoutingSender
+    from bot.reminders.store import ReminderStore
 
 
 def register(subparsers: Any) -> None:
@@ -42,21 +45,41 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def make_sender(settings: Settings) -> ClosingSender:
-    """The Telegram sender for ``--once``, over the configured framework (``GREENBOT_ENGINE``)
-    with the same port and error mapping as the running bot."""
+def make_sender(settings: Settings, store: ReminderStore) -> ClosingSender:
+    """The sender for ``--once``: every channel configured, routed as the running loop routes
+    (:func:`bot.reminders.routing.reminder_sender`). Telegram chats through the configured
+    framework (``GREENBOT_ENGINE``, the same port and error mapping as the running bot) when a
+    bot token is set; web chats by e-mail to their confirmed address when ``GREENBOT_SMTP_URL``
+    is. A channel not configured is left to a process that has it (its reminders stay
+    planned); with neither, nothing could be sent: one line."""
     from bot.bootstrap import open_port
     from bot.cli.common import CliError
     from bot.config import ConfigError
-    from bot.reminders.routing import RoutingSender
+    from bot.reminders.mail import MailConfigError, smtp_config
+    from bot.reminders.routing import reminder_sender
     from bot.transports.common import PortSender
 
     try:
-        port, close = open_port(settings)
-    except ConfigError as error:
-        raise CliError(str(error)) from None
-    # Reminders of web chats are mailed by a process configured for it, not through Telegram.
-    return ClosingSender(RoutingSender(PortSender(port)), close)
+        mail = smtp_config() is not None
+    except MailConfigError as error:
+        raise CliError(f"GREENBOT_SMTP_URL: {error}") from None
+    if not settings.token and not mail:
+        raise CliError(
+            "nothing to send reminders with: set BOT_TOKEN (Telegram) or GREENBOT_SMTP_URL (e-mail)"
+        )
+    telegram = None
+    close: Callable[[], Awaitable[None]] = _nothing_to_close
+    if settings.token:
+        try:
+            port, close = open_port(settings)
+        except ConfigError as error:
+            raise CliError(str(error)) from None
+        telegram = PortSender(port)
+    return ClosingSender(reminder_sender(store, telegram), close)
+
+
+async def _nothing_to_close() -> None:
+    return None
 
 
 class ClosingSender:
@@ -139,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
     clock = SystemClock()
     store = open_store(path, readonly=args.dry_run)
     try:
-        sender = None if args.dry_run else make_sender(settings)
+        sender = None if args.dry_run else make_sender(settings, store)
     except BaseException:
         store.close()
         raise

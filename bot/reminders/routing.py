@@ -73,17 +73,22 @@ def reminder_sender(
 
 
 async def deliver_reminders(
-    services: Services, stop: asyncio.Event, telegram: Sender | None = None
+    services: Services,
+    stop: asyncio.Event,
+    telegram: Sender | None = None,
+    *,
+    store: ReminderStore | None = None,
 ) -> None:
     """The reminder loop of a process, until ``stop`` is set: Telegram chats through
     ``telegram`` (``None``: left to the bot's process), web chats by e-mail when
     :attr:`Services.smtp_url` (or ``GREENBOT_SMTP_URL``) is set (else left to a process that
-    has it)."""
+    has it). ``store``: the loop's own (:func:`own_store`, opened before serving starts);
+    closed when the loop ends."""
     from bot.reminders.clock import SystemClock
     from bot.reminders.delivery import run_forever
     from bot.reminders.mail import MailConfigError
 
-    store = _own_store(services)
+    store = store or own_store(services)
     try:
         try:
             sender = reminder_sender(store, telegram, services.smtp_url)
@@ -96,11 +101,12 @@ async def deliver_reminders(
             store.close()
 
 
-def _own_store(services: Services) -> ReminderStore:
+def own_store(services: Services) -> ReminderStore:
     """The reminder store on a connection of the loop's own. Engine turns run in worker
     threads on the services' connection; sharing it, a transaction of the loop and one of a
     turn could interleave, and a rollback on one side would take back the other's writes.
-    (An in-memory database, in tests, has no second connection: the shared store then.)"""
+    It asks the services' connection for the file, so call it before turns run. (An in-memory
+    database, in tests, has no second connection: the shared store then.)"""
     row = services.db.execute("PRAGMA database_list").fetchone()
     path = row[2] if row else ""
     return ReminderStore(path) if path else services.reminders

@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from typing import Any
 
 from bot import identity
-from bot.engine import Engine, Incoming
+from bot.engine import Engine, Incoming, Reply
 from bot.identity import ChatId
 from bot.reminders.errors import NoRoute
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
-from bot.transports.turns import TurnRunner
+from bot.transports.turns import TurnRunner, warm_processes
 
 log = logging.getLogger(__name__)
 Job = Callable[[TelegramPort], Coroutine[Any, Any, Any]]  # a background job, given the port
@@ -56,32 +56,53 @@ class BotCore:
         policy: RetryPolicy = DEFAULT_POLICY,
     ) -> None:
         self.engine = engine
-        self.turns = TurnRunner(engine)  # turns off the event loop: a chart stalls no one else
+        self.turns = TurnRunner(engine)  # a chart drawn for one chat stalls no one else
         self.outbox = Outbox(port, on_blocked=self._blocked, sleep=sleep, policy=policy)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._idle = asyncio.Event()  # set while no event is being handled
         self._idle.set()
+        self._warming: asyncio.Future[None] | None = None
+        # Read before serving starts, when no turn can be running.
         self.blocked: set[ChatId] = engine.chats.blocked_chats()
 
-    def _blocked(self, number: int) -> None:
-        """The outbox met a 403 for the Telegram chat ``number``."""
+    async def _blocked(self, number: int) -> None:
+        """The outbox met a 403 for the Telegram chat ``number``. Written as a turn of its
+        own: the engine's connection is never used from the event loop (see
+        :mod:`bot.transports.turns`)."""
         chat_id = identity.telegram(number)
         self.blocked.add(chat_id)
-        self.engine.chats.set_blocked(chat_id, True)
-        self.engine.services.reminders.deactivate_chat(chat_id, time.time())
 
-    def _seen(self, chat_id: ChatId) -> None:
-        # A user who writes again has unblocked the bot: replies and reminders resume. The
-        # block may also have been seen by the reminder loop only (a 403 on a reminder).
+        def record() -> None:
+            self.engine.chats.set_blocked(chat_id, True)
+            self.engine.services.reminders.deactivate_chat(chat_id, time.time())
+
+        await self.turns.run(chat_id, record, light=lambda: True)
+
+    def _seen(self, chat_id: ChatId, flagged: bool) -> None:
+        """In the turn of a message from ``chat_id`` (``flagged``: it was known to have
+        blocked the bot). A user who writes again has unblocked the bot: replies and reminders
+        resume. The block may also have been seen by the reminder loop only (a 403 on a
+        reminder)."""
         services = self.engine.services
-        if chat_id in self.blocked:
-            self.blocked.discard(chat_id)
+        if flagged:
             self.engine.chats.set_blocked(chat_id, False)
         elif not services.reminders.is_blocked(chat_id):
             return
         if services.reminders.reactivate_chat(chat_id, time.time()):
             services.reminders_wake.set()  # reminders whose time has come go out now
+
+    async def _turn(self, incoming: Incoming) -> Reply:
+        """The engine's turn for ``incoming``, the chat's unblocking first, in one turn."""
+        chat_id = incoming.chat_id
+        flagged = chat_id in self.blocked
+        self.blocked.discard(chat_id)
+
+        def work() -> Reply:
+            self._seen(chat_id, flagged)
+            return self.engine.handle(incoming)
+
+        return await self.turns.run(chat_id, work, light=self.turns.light(incoming))
 
     @contextlib.asynccontextmanager
     async def _in_turn(self, chat_id: int) -> AsyncIterator[None]:
@@ -107,7 +128,11 @@ class BotCore:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     def start(self, jobs: Iterable[Job] | None) -> list[asyncio.Task[Any]]:
-        """Run the background jobs (the reminder delivery loop) over this core's port."""
+        """Run the background jobs (the reminder delivery loop) over this core's port, and
+        start the chart worker processes, so that the first chart does not wait the seconds
+        their warm-up takes (in a thread: serving does not wait for them either)."""
+        loop = asyncio.get_running_loop()
+        self._warming = loop.run_in_executor(None, warm_processes)
         return [asyncio.create_task(job(self.outbox.port)) for job in jobs or ()]
 
     async def stop(self, tasks: Iterable[asyncio.Task[Any]]) -> None:
@@ -118,6 +143,8 @@ class BotCore:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
 
     async def publish_commands(
         self,
@@ -139,8 +166,7 @@ class BotCore:
         self, chat_id: int, user_id: int, text: str | None, lang_code: str | None
     ) -> None:
         async with self._in_turn(chat_id):
-            self._seen(identity.telegram(chat_id))
-            reply = await self.turns.handle(
+            reply = await self._turn(
                 Incoming(identity.telegram(chat_id), user_id, text=text, lang_code=lang_code)
             )
             await self.outbox.deliver(chat_id, reply)
@@ -155,8 +181,7 @@ class BotCore:
         lang_code: str | None,
     ) -> None:
         async with self._in_turn(chat_id):
-            self._seen(identity.telegram(chat_id))
-            reply = await self.turns.handle(
+            reply = await self._turn(
                 Incoming(
                     identity.telegram(chat_id),
                     user_id,

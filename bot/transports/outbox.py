@@ -136,7 +136,7 @@ class Outbox:
         self,
         port: TelegramPort,
         *,
-        on_blocked: Callable[[int], None],
+        on_blocked: Callable[[int], Awaitable[None] | None],
         sleep: Sleep = asyncio.sleep,
         policy: RetryPolicy = DEFAULT_POLICY,
         clock: Clock = time.monotonic,
@@ -184,7 +184,9 @@ class Outbox:
                 await self._send(chat_id, message, message_id)
         except ChatBlocked:
             log.info("chat %s blocked the bot; no more messages to it", chat_id)
-            self.on_blocked(chat_id)
+            recorded = self.on_blocked(chat_id)
+            if recorded is not None:
+                await recorded
         except PermanentError as error:
             log.warning("send to chat %s: refused: %s", chat_id, error)
         except TransientError as error:

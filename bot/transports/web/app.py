@@ -17,11 +17,12 @@ body, 429 with ``Retry-After`` for a flood).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,15 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.engine import MAX_TEXT_IN, Engine, Incoming, Outgoing, Reply, Router
+from bot.engine import MAX_TEXT_IN, Engine, Incoming, Outgoing, Reply, Router, Services
+from bot.identity import ChatId
 from bot.render import LANGS, Lang, label
 from bot.transports.turns import TurnRunner
 from bot.transports.web.calendar import add_calendar_routes
 from bot.transports.web.limits import FileShelf, RateLimit
-from bot.transports.web.markup import plain, to_nodes
+from bot.transports.web.markup import plain, shared_nodes
 from bot.transports.web.page import render_page
+from bot.transports.web.pruning import keep_pruning
 from bot.transports.web.sessions import Session, SessionStore
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,9 @@ class WebConfig:
     session_burst: float = 10.0
     address_rate: float = 20.0  # requests a second per address (0: no limit)
     address_burst: float = 100.0
+    # Sessions idle longer than their cookie lives are pruned at start and then this often.
+    session_lifetime: float = COOKIE_MAX_AGE
+    prune_every: float = 6 * 3600.0
 
 
 ENGINE = web.AppKey("engine", Engine)
@@ -81,7 +87,7 @@ SESSIONS = web.AppKey("sessions", SessionStore)
 FILES = web.AppKey("files", FileShelf)
 CONFIG = web.AppKey("config", WebConfig)
 LIMITS = web.AppKey("limits", dict[str, RateLimit])
-FORGOTTEN = web.AppKey("forgotten", set[Any])
+FORGOTTEN = web.AppKey("forgotten", set[ChatId])
 SESSION = web.RequestKey("session", Session)
 
 
@@ -243,14 +249,19 @@ async def turn(request: web.Request) -> web.Response:
     incoming = Incoming(session.chat_id, 0, text=text, button=button, lang_code=session.lang)
     engine, forgotten = app[ENGINE], app[FORGOTTEN]
 
+    # Only a command or a button changes the chat's settings (/lang, its buttons): the language
+    # is read again after those alone.
+    may_switch = button is not None or (text or "").lstrip().startswith("/")
+
     def work() -> tuple[Reply, str | None, bool]:
         reply = engine.handle(incoming)
         if incoming.chat_id in forgotten:
             forgotten.discard(incoming.chat_id)
             return reply, None, True
-        return reply, engine.chats.load(incoming.chat_id).lang, False
+        return reply, engine.chats.load(incoming.chat_id).lang if may_switch else None, False
 
-    reply, chat_lang, gone = await app[RUNNER].run(incoming.chat_id, work)
+    runner = app[RUNNER]
+    reply, chat_lang, gone = await runner.run(incoming.chat_id, work, light=runner.light(incoming))
     if gone:
         app[SESSIONS].delete(session)
         app[FILES].drop_owner(session.key)
@@ -285,7 +296,7 @@ def _turn_fields(body: Any) -> tuple[str | None, str | None]:
 
 def _message(app: web.Application, session: Session, message: Outgoing) -> dict[str, Any]:
     shown: dict[str, Any] = {
-        "nodes": to_nodes(message.text) if message.text else [],
+        "nodes": shared_nodes(message.text) if message.text else [],
         "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in message.buttons],
         "edit": message.edit,
     }
@@ -300,7 +311,7 @@ def _message(app: web.Application, session: Session, message: Outgoing) -> dict[
             attachment.data,
             once=kind != "photo",
         )
-        caption = to_nodes(attachment.caption)
+        caption = shared_nodes(attachment.caption)
         shown["file"] = {
             "kind": kind,
             "url": f"/api/files/{token}",
@@ -364,15 +375,21 @@ def make_app(
         "session": RateLimit(config.session_rate, config.session_burst),
         "address": RateLimit(config.address_rate, config.address_burst),
     }
-    forgotten: set[Any] = set()
+    forgotten: set[ChatId] = set()
     app[FORGOTTEN] = forgotten
     # /forget deleted the chat: the turn then ends the session and clears the cookie.
     hook = Router("web-sessions")
-    hook.on_forget(lambda services, chat_id: forgotten.add(chat_id))
+
+    def on_forget(services: Services, chat_id: ChatId) -> None:
+        forgotten.add(chat_id)
+        shared_nodes.cache_clear()  # replies may hold what the chat typed (a unit's name)
+
+    hook.on_forget(on_forget)
     engine.routers.append(hook)
     # Nothing is pushed to a web page: the reminder flows say so rather than promise it.
     engine.services.delivers_reminders = False
     app.on_response_prepare.append(_security_headers)
+    app.cleanup_ctx.append(_pruning)
     app.on_cleanup.append(_cleanup)
     app.router.add_get("/", page)
     app.router.add_get("/favicon.ico", favicon)
@@ -380,8 +397,27 @@ def make_app(
     app.router.add_get("/api/session", session_info)
     app.router.add_post("/api/turn", turn)
     app.router.add_get("/api/files/{token}", file)
-    add_calendar_routes(app, engine.services)  # /cal/<token>.ics: reminders' subscriptions
+    # /cal/<token>.ics: the subscriptions of reminders
+    add_calendar_routes(app, engine.services, app[RUNNER])
     return app
+
+
+async def _pruning(app: web.Application) -> AsyncIterator[None]:
+    """Idle sessions pruned in the background while the application serves."""
+    config = app[CONFIG]
+    task = asyncio.create_task(
+        keep_pruning(
+            app[ENGINE],
+            app[RUNNER],
+            app[SESSIONS],
+            config.session_lifetime,
+            config.prune_every,
+            app[FORGOTTEN],
+        )
+    )
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _cleanup(app: web.Application) -> None:

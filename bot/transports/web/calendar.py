@@ -14,11 +14,13 @@ from aiohttp import web
 from aiohttp.web_log import AccessLogger
 
 from bot.reminders.feeds import CalendarFeeds
+from bot.transports.turns import TurnRunner
 
 if TYPE_CHECKING:
     from bot.engine import Services
 
 ROUTE = "/cal/{token}.ics"
+CALENDAR_KEY = "calendar-feeds"  # polls keep their order among themselves, not with chats
 _SECRET_PATH = re.compile(r"/cal/[^\s/?#]+")
 
 
@@ -36,12 +38,18 @@ class RedactingAccessLogger(AccessLogger):
         super().log(request, response, time)
 
 
-def add_calendar_routes(app: web.Application, services: Services) -> None:
-    """Serve the subscriptions of the services' reminder store."""
+def _always() -> bool:
+    return True
+
+
+def add_calendar_routes(app: web.Application, services: Services, runner: TurnRunner) -> None:
+    """Serve the subscriptions of the services' reminder store, read in turns of ``runner``
+    (the store is on the engine's connection, which the event loop never uses)."""
     feeds = CalendarFeeds(services.reminders)
 
     async def feed(request: web.Request) -> web.StreamResponse:
-        data = feeds.calendar(request.match_info["token"])
+        token = request.match_info["token"]
+        data = await runner.run(CALENDAR_KEY, lambda: feeds.calendar(token), light=_always)
         if data is None:
             raise web.HTTPNotFound(text="not found")
         return web.Response(

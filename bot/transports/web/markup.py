@@ -1,6 +1,7 @@
 """The engine's Telegram-HTML subset as a tree the page builds with DOM calls, never innerHTML.
 
-Only the tags Telegram knows are kept (b, i, u, s, code, pre, a with an http(s) link,
+Only the tags Telegram knows are kept (b, i, u, s, code, pre, a with an http(s) link or a
+``webcal:`` one, which hands a calendar subscription to the calendar app,
 blockquote, under their canonical names); any other tag is dropped and its text kept. Text is
 decoded once here and set as text by the page, so a ``<script>`` typed by a user, escaped by the
 templates as ``&lt;script&gt;``, is shown as those characters and never becomes an element.
@@ -10,6 +11,7 @@ A node is a string (text) or ``{"t": tag, "c": [children]}``, with ``"href"`` fo
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,12 +37,15 @@ _CANONICAL = {
 }
 
 
+LINK_SCHEMES = ("http", "https", "webcal")  # nothing that runs or embeds anything
+
+
 def _safe_href(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
     parts = urlsplit(value)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc:
         return value
     return None
 
@@ -91,6 +96,14 @@ def to_nodes(html: str) -> list[Node]:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+@functools.lru_cache(maxsize=512)
+def shared_nodes(html: str) -> list[Node]:
+    """:func:`to_nodes`, remembered: the same answers are shown again and again, and parsing
+    cost more than the turn. The tree is shared: read it, never change it. Cleared on every
+    /forget, so that nothing of a forgotten chat stays in memory."""
+    return to_nodes(html)
 
 
 def plain(nodes: list[Node]) -> str:

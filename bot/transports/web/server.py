@@ -27,6 +27,9 @@ async def serve(
 ) -> None:
     """Serve until SIGINT or SIGTERM; replies in flight are finished first. ``warm_up`` runs
     once the address is ours (a port in use is said at once, not after the warm-up)."""
+    from bot.reminders.routing import deliver_reminders, own_store
+
+    reminder_store = own_store(engine.services)  # before any turn runs
     app = make_app(engine, db_path, config)
     runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False)
     await runner.setup()
@@ -47,9 +50,7 @@ async def serve(
         loop.add_signal_handler(signum, stop.set)
     # Web chats' reminders go out by e-mail from here (GREENBOT_SMTP_URL); Telegram's are left
     # to the bot's process.
-    from bot.reminders.routing import deliver_reminders
-
-    reminders = asyncio.create_task(deliver_reminders(engine.services, stop))
+    reminders = asyncio.create_task(deliver_reminders(engine.services, stop, store=reminder_store))
     try:
         await stop.wait()
     finally:

@@ -16,11 +16,13 @@ import hashlib
 import secrets
 import sqlite3
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.identity import ChatId, as_chat_id, new_web
 
 SEEN_EVERY = 3600.0  # seconds: how often a session's "last seen" is written
+KNOWN_MAX = 50_000  # sessions kept in memory (a few hundred bytes each)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,11 @@ class SessionStore:
             "create table if not exists web_sessions (key text primary key, chat_id text not "
             "null unique, csrf text not null, lang text not null, created real, seen real)"
         )
+        self.conn.execute("create index if not exists web_sessions_seen on web_sessions (seen)")
         self._seen: dict[str, float] = {}
+        # Sessions looked up lately, by key: one process serves a database's web sessions and
+        # every change goes through here, so a request costs no query.
+        self._known: OrderedDict[str, Session] = OrderedDict()
 
     def create(self, lang: str = "zh") -> tuple[str, Session]:
         """A new session: ``(the id for the cookie, the session)``."""
@@ -63,26 +69,53 @@ class SessionStore:
         if not session_id or len(session_id) > 100:
             return None
         key = _digest(session_id)
-        row = self.conn.execute(
-            "select chat_id, csrf, lang from web_sessions where key = ?", (key,)
-        ).fetchone()
-        if row is None:
-            return None
+        session = self._known.get(key)
+        if session is None:
+            row = self.conn.execute(
+                "select chat_id, csrf, lang from web_sessions where key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            session = self._remember(Session(key, as_chat_id(row[0]), row[1], row[2]))
+        else:
+            self._known.move_to_end(key)
         now = time.time()
         if now - self._seen.get(key, 0.0) > SEEN_EVERY:
             self._seen[key] = now
             self.conn.execute("update web_sessions set seen = ? where key = ?", (now, key))
-        return Session(key, as_chat_id(row[0]), row[1], row[2])
+        return session
+
+    def _remember(self, session: Session) -> Session:
+        self._known[session.key] = session
+        self._known.move_to_end(session.key)
+        while len(self._known) > KNOWN_MAX:
+            self._known.popitem(last=False)
+        return session
 
     def set_lang(self, session: Session, lang: str) -> Session:
         if lang == session.lang:
             return session
         self.conn.execute("update web_sessions set lang = ? where key = ?", (lang, session.key))
+        if session.key in self._known:
+            self._known[session.key] = Session(session.key, session.chat_id, session.csrf, lang)
         return Session(session.key, session.chat_id, session.csrf, lang)
 
     def delete(self, session: Session) -> None:
         self.conn.execute("delete from web_sessions where key = ?", (session.key,))
         self._seen.pop(session.key, None)
+        self._known.pop(session.key, None)
+
+    def prune(self, idle_since: float) -> list[ChatId]:
+        """Delete the sessions last seen before ``idle_since`` (their cookies have expired:
+        nobody can present them again); their chat ids, whose data the caller decides on."""
+        rows = self.conn.execute(
+            "delete from web_sessions where coalesce(seen, created, 0) < ? returning key, chat_id",
+            (idle_since,),
+        ).fetchall()
+        for key, _ in rows:
+            self._seen.pop(key, None)
+            self._known.pop(key, None)
+        return [as_chat_id(chat_id) for _, chat_id in rows]
 
     def close(self) -> None:
         self.conn.close()

@@ -127,10 +127,14 @@ async def serving(
     engine.services.clock = clock  # enrolments in chat share the virtual time
     services = engine.services
 
+    # The loop on a connection of its own, as greenbot run has it (bot.reminders.routing):
+    # engine turns run in worker threads on the engine's.
+    loop_store = ReminderStore(db_path)
+
     async def deliver(port: Any) -> None:
         # Polls hourly rather than every 30 s: the same loop, fewer virtual wake-ups.
         await run_forever(
-            services.reminders,
+            loop_store,
             PortSender(port),
             clock,
             asyncio.Event(),
@@ -155,6 +159,7 @@ async def serving(
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=15)
+        loop_store.close()
         engine.services.db.close()
 
 
@@ -404,3 +409,68 @@ def test_remind_once_sends_through_the_bot_api(
     refused = greenbot("remind", "--once", "--db", str(db), env={"TELEGRAM_API_BASE": tg.base_url})
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "BOT_TOKEN" in refused.stderr
+
+
+def test_remind_once_delivers_through_every_channel_configured(
+    tg: FakeTelegram, tmp_path: Path, greenbot: Run
+) -> None:
+    """Telegram chats through the Bot API, web chats by e-mail to their confirmed address, the
+    way the running loop routes them; a channel not configured leaves its reminders planned."""
+    from bot import identity
+    from bot.reminders.mail import EmailTargets
+    from tests.bot.reminders.test_mail import Inbox, Server, url_of
+
+    db = tmp_path / "bot.sqlite3"
+    web = identity.make("web", "visitor-1")
+    today = datetime.now(TZ).date()
+    store = ReminderStore(db)
+    for chat in (5, web):  # a rename 3 days ago: a reminder due at once
+        store.enrol(chat, "北京甲厂", None, "rename", today - timedelta(days=3), time.time())
+    targets = EmailTargets(store)
+    code = targets.request(web, "ops@example.cn", time.time())
+    assert targets.confirm(web, code, time.time()) == "confirmed"
+    store.close()
+    tg.register_chat(5)
+    inbox = Inbox()
+    smtp = Server(inbox)
+    try:
+        mail_only = greenbot(
+            "remind", "--once", "--db", str(db), "--json", env={"GREENBOT_SMTP_URL": url_of(smtp)}
+        )
+        assert mail_only.returncode == 0, mail_only.stderr
+        assert json.loads(mail_only.stdout)["sent"] == 1
+        [mail] = inbox.messages
+        assert mail["To"] == "ops@example.cn" and "北京甲厂" in mail.get_body().get_content()  # type: ignore[union-attr]
+        assert not tg.sent(5)  # no token: Telegram's reminders left to the bot
+
+        both = greenbot(
+            "remind",
+            "--once",
+            "--db",
+            str(db),
+            "--json",
+            env={
+                "BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_BASE": tg.base_url,
+                "GREENBOT_SMTP_URL": url_of(smtp),
+            },
+        )
+        assert both.returncode == 0, both.stderr
+        assert json.loads(both.stdout)["sent"] == 1  # the Telegram one; the mail went before
+        assert len(tg.sent(5)) == 1 and len(inbox.messages) == 1
+
+        bad = greenbot(
+            "remind", "--once", "--db", str(db), env={"GREENBOT_SMTP_URL": "ftp://nowhere"}
+        )
+        assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+        assert "GREENBOT_SMTP_URL" in bad.stderr
+    finally:
+        smtp.stop()
+    rows = ReminderStore(db)
+    try:
+        sent = rows.db.execute(
+            "SELECT chat_id, COUNT(*) FROM reminders WHERE status = 'sent' GROUP BY chat_id"
+        ).fetchall()
+    finally:
+        rows.close()
+    assert sorted(sent) == [("telegram:5", 1), (web, 1)]

@@ -93,7 +93,7 @@ def test_once_sends_through_the_sender(
     from bot.cli import remind
 
     sender = ClosingSender()
-    monkeypatch.setattr(remind, "make_sender", lambda settings: sender)
+    monkeypatch.setattr(remind, "make_sender", lambda settings, store: sender)
     assert main(["remind", "--once", "--db", str(db_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sent"] == 1
     assert [m.chat_id for m in sender.inner.sent] == [5]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import build_engine
-from bot.reminders.routing import _own_store
+from bot.reminders.routing import own_store
 
 
 def test_the_loop_has_a_connection_of_its_own_on_a_database_file(tmp_path: Path) -> None:
     engine = build_engine(str(tmp_path / "bot.sqlite3"))
-    store = _own_store(engine.services)
+    store = own_store(engine.services)
     try:
         assert store is not engine.services.reminders
         assert store.db.conn is not engine.services.db.conn
@@ -24,4 +24,4 @@ def test_the_loop_has_a_connection_of_its_own_on_a_database_file(tmp_path: Path)
 
 def test_an_in_memory_database_shares_the_only_connection() -> None:
     engine = build_engine(":memory:")
-    assert _own_store(engine.services) is engine.services.reminders
+    assert own_store(engine.services) is engine.services.reminders

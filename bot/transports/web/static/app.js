@@ -44,10 +44,10 @@
       }
       var tag = TAGS[node.t] ? node.t : "span";
       var element = document.createElement(tag);
-      if (tag === "a" && /^https?:\/\//i.test(node.href || "")) {
+      if (tag === "a" && /^(https?|webcal):\/\//i.test(node.href || "")) {
         element.href = node.href;
         element.rel = "noopener noreferrer";
-        element.target = "_blank";
+        if (!/^webcal:/i.test(node.href)) element.target = "_blank"; // the calendar app opens it
       }
       build(node.c || [], element);
       parent.appendChild(element);

@@ -297,3 +297,27 @@ async def test_calendar_subscriptions_are_served_by_the_same_application(users: 
     user = await users()
     response = await user.get("/cal/" + "x" * 32 + ".ics")
     assert response.status == 404  # an unknown token: the route is there, the feed is not
+
+
+async def test_the_language_follows_the_lang_command_and_its_buttons(users: Users) -> None:
+    user = await users()
+    assert (await user.say("/lang en"))["lang"] == "en"
+    assert (await user.say("Who can apply?"))["lang"] == "en"  # a question changes nothing
+    await user.say("/lang")
+    assert (await user.tap("中文"))["lang"] == "zh"
+    assert (await (await user.get("/api/session")).json())["lang"] == "zh"
+
+
+async def test_forget_leaves_nothing_of_the_chat_in_the_remembered_replies(
+    users: Users,
+) -> None:
+    from bot.transports.web.markup import shared_nodes
+
+    user = await users()
+    await user.say("/remind")
+    await user.say("北京甲厂")
+    assert shared_nodes.cache_info().currsize > 0
+    session = user.server.app[SESSIONS].get(user.cookie())
+    assert session is not None
+    user.server.app[ENGINE].forget(session.chat_id)
+    assert shared_nodes.cache_info().currsize == 0

@@ -12,11 +12,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 
 from tests.conftest import ROOT
 
@@ -71,6 +75,15 @@ WORDS = {
         "forgotten": "eleted",
     },
 }
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    """``(status, body)`` of a GET, as a calendar app polling the link would make it."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 def _free_port() -> int:
@@ -262,9 +275,21 @@ def test_reminder_enrolment_then_forget(
     page.tap(words["confirm"])
     assert words["enrolled"] in page.last_text()
     page.shot("enrolled")
+    # the subscription link shown on the page serves the unit's deadlines to calendar apps
+    hrefs = [
+        a.get_attribute("href") or "" for a in page.messages()[-1].find_elements(By.TAG_NAME, "a")
+    ]
+    [feed] = [h for h in hrefs if h.startswith(("https://", "http://")) and "/cal/" in h]
+    assert "webcal://" + feed.split("://", 1)[1] in hrefs  # for calendar apps to open
+    status, body = _fetch(feed)
+    assert status == 200 and body.startswith(b"BEGIN:VCALENDAR")
+    events = Calendar.from_ical(body).walk("VEVENT")
+    assert [event.decoded("dtstart") for event in events] == [date(2026, 3, 31)]
+    assert "<script>x()</script>" in str(events[0]["summary"])  # the name as typed
     page.say("/forget")
     page.tap(words["forget_yes"])
     assert words["forgotten"] in page.last_text(1)
+    assert _fetch(feed)[0] in (404, 410)  # forgotten: the subscription ends with the chat
     assert not [c for c in page.driver.get_cookies() if c["name"] == "greenbot_session"]
     page.say("/help")  # a new session starts by itself
     assert [c for c in page.driver.get_cookies() if c["name"] == "greenbot_session"]

@@ -18,6 +18,7 @@ from bot.app import build_engine
 from bot.engine import Engine, Incoming
 from bot.reminders.clock import ManualClock
 from bot.reminders.feeds import CalendarFeeds
+from bot.transports.turns import TurnRunner
 from bot.transports.web.calendar import RedactingAccessLogger, add_calendar_routes, redact
 from tests.bot.reminders.conftest import at
 from tests.support.conversation import checked, labels
@@ -38,7 +39,7 @@ def engine() -> Engine:
 @pytest.fixture
 async def client(engine: Engine) -> AsyncIterator[TestClient]:
     app = web.Application()
-    add_calendar_routes(app, engine.services)
+    add_calendar_routes(app, engine.services, TurnRunner(engine))
     async with TestClient(TestServer(app)) as client:
         yield client
 

@@ -32,6 +32,9 @@ def test_only_web_links_are_links() -> None:
     )
     assert link == {"t": "a", "c": ["官网"], "href": "https://jxj.beijing.gov.cn/"}
     assert bad == {"t": "span", "c": ["x"]} and data == {"t": "span", "c": ["d"]}
+    # a calendar subscription opens in the calendar app
+    feed = "webcal://bot.example.cn/cal/abc.ics"
+    assert to_nodes(f'<a href="{feed}">订阅</a>')[0] == {"t": "a", "c": ["订阅"], "href": feed}
 
 
 def test_quotes_nest_and_unbalanced_tags_close() -> None:
