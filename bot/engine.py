@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, runtime_checkable
 
+from bot import identity
 from bot.identity import ChatId, as_chat_id
 from bot.reminders.clock import to_datetime
 from bot.render import LANGS, Lang, label, normalize_lang, render
@@ -152,6 +153,8 @@ class Context:
         return self.engine.services
 
     def render(self, name: str, **values: Any) -> str:
+        # the channel, so that a message can say what a web page or the console cannot do
+        values.setdefault("channel", identity.channel_of(self.chat_id))
         return render(name, self.lang, **values)
 
     def label(self, key: str, **values: Any) -> str:

@@ -78,6 +78,7 @@ def _page(ctx: Context, page: int, note: str = "") -> Outgoing:
         total=len(units),
         now=ctx.services.now(),
         delivers=sent_to(ctx.chat_id, ctx.services.reminders, ctx.services.delivers_reminders),
+        channel=identity.channel_of(ctx.chat_id),
     )
     if pages > 1:
         text += "\n\n" + html.escape(ctx.label("remind.chat.page", page=page + 1, pages=pages))

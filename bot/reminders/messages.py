@@ -186,6 +186,7 @@ def render_units(
     total: int | None = None,
     now: datetime | None = None,
     delivers: bool = True,
+    channel: str = "telegram",
 ) -> str:
     """``/reminders``: the chat's units, deadlines and next reminders. For one page of a longer
     list, ``start`` is how many units come before it and ``total`` how many there are.
@@ -221,6 +222,7 @@ def render_units(
     return render(
         "reminders_list.html.j2",
         lang,
+        channel=channel,
         units=shown,
         start=start,
         total=len(shown) if total is None else total,

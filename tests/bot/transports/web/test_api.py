@@ -321,3 +321,21 @@ async def test_forget_leaves_nothing_of_the_chat_in_the_remembered_replies(
     assert session is not None
     user.server.app[ENGINE].forget(session.chat_id)
     assert shared_nodes.cache_info().currsize == 0
+
+
+async def test_a_web_user_is_told_how_reminders_reach_a_web_page(users: Users) -> None:
+    """Not the console's "sent through Telegram by greenbot run": a page cannot push."""
+    user = await users()
+    await user.say("/remind")
+    assert "订阅" in user.text() and "Telegram" not in user.text()
+    await _enrol(user)
+    done = user.text()
+    assert "日历" in done and "/email" in done
+    assert "控制台" not in done and "Telegram" not in done
+
+
+async def test_the_enrolment_reply_offers_the_subscription_it_mentions(users: Users) -> None:
+    user = await users()
+    await _enrol(user)
+    # the calendar it speaks of: a subscription link, or why this server cannot give one
+    assert "/cal/" in user.text() or "GREENBOT_PUBLIC_URL" in user.text()

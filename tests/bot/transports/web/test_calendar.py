@@ -180,7 +180,9 @@ def test_a_web_chat_with_a_confirmed_address_is_told_its_reminders_are_sent(
 
     engine.services.delivers_reminders = False  # as the web page sets it
     enrol(engine)
-    assert "不发送" in say(engine, "/reminders")
+    unconfirmed = say(engine, "/reminders")
+    assert "不会主动推送" in unconfirmed and "/email" in unconfirmed
+    assert "控制台" not in unconfirmed and "Telegram" not in unconfirmed  # said as to a web user
     targets = EmailTargets(engine.services.reminders)
     assert targets.confirm(WEB, targets.request(WEB, "ops@example.cn", NOW), NOW) == "confirmed"
-    assert "不发送" not in say(engine, "/reminders")
+    assert "不会主动推送" not in say(engine, "/reminders")
