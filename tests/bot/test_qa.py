@@ -246,6 +246,7 @@ BLIND_SETS = [
     "qa_blind_p.yaml",
     "qa_blind_q.yaml",
     "qa_blind_r.yaml",
+    "qa_blind_s.yaml",
 ]
 
 

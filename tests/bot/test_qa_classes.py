@@ -869,3 +869,38 @@ def test_figures_for_leading_and_inspections_of_their_own(question: str, note: s
         assert not result.in_scope, result
     else:
         assert result.in_scope and result.notes and note in result.notes[0], result
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("为啥北京要专门出这么个办法，想解决什么问题", "art-1"),
+        ("评分指标是定死的吗，以后谁来调整", "art-5"),
+        ("我们的green factory title这次regrade只有level 1，会被revoke吗", "art-16"),
+    ],
+)
+def test_purpose_who_revises_and_an_english_regrade_inside_chinese(
+    question: str, first: str
+) -> None:
+    result = default_index().ask(question)
+    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can green factories get a VAT refund?", None),
+        ("绿色建筑标识是向哪个部门申请的", None),
+        ("申报要交手续费吗", "收费"),
+        ("园区评价的评分细则去哪找", "园区"),
+        ("Which certification bodies can certify ISO 14001?", "recommend"),
+    ],
+)
+def test_vat_other_labels_fees_park_rules_and_certifiers(
+    question: str, expected: str | None
+) -> None:
+    result = default_index().ask(question, "en" if question.isascii() else "zh")
+    if expected is None:
+        assert not result.in_scope, result
+    else:
+        assert not result.in_scope or (result.notes and expected in result.notes[0]), result
