@@ -15,7 +15,7 @@ from bot.identity import ChatId
 from bot.reminders.errors import NoRoute
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
-from bot.transports.turns import TurnRunner, warm_processes
+from bot.transports.turns import TurnRunner, shutdown_processes, warm_processes
 
 log = logging.getLogger(__name__)
 Job = Callable[[TelegramPort], Coroutine[Any, Any, Any]]  # a background job, given the port
@@ -145,6 +145,8 @@ class BotCore:
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._warming is not None:
             await asyncio.gather(self._warming, return_exceptions=True)
+        # the chart workers end with serving, as the web server's do
+        await asyncio.get_running_loop().run_in_executor(None, shutdown_processes)
 
     async def publish_commands(
         self,

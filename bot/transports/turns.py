@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -66,6 +67,7 @@ def _processes() -> ProcessPoolExecutor:
 def _warm() -> None:
     """A chart drawn ahead in each worker process: the first one imports matplotlib and loads
     the font (about two seconds), which no user should wait for."""
+    _leave_with_parent()
     from scoring.chart import render_png
     from scoring.inputs import ScoreInput
     from scoring.report import score
@@ -73,6 +75,20 @@ def _warm() -> None:
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     render_png(score(ScoreInput()), "zh")
+
+
+def _leave_with_parent(every: float = 1.0) -> None:
+    """End this worker process when the process that started it is gone. A worker holds both
+    ends of its task pipe, so it never reads an end of file: a server killed without shutting
+    its pool down (SIGKILL, a crash) would otherwise leave its workers waiting forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _run_heavy(call: Callable[[], Any]) -> Any:

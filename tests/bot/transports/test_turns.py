@@ -132,3 +132,46 @@ def test_the_loop_does_not_take_the_engine_from_a_thread_waiting_for_it() -> Non
     waiter.join(5)
     assert lock.acquire_if_free()
     lock.release()
+
+
+def test_chart_workers_end_when_the_server_is_killed() -> None:
+    """A server killed without shutting its pool down (SIGKILL) leaves no worker behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    script = (
+        "import sys, time\n"
+        "from bot.transports.turns import _processes, warm_processes\n"
+        "warm_processes()\n"
+        "time.sleep(1)\n"
+        "print(' '.join(str(pid) for pid in _processes()._processes), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert server.stdout is not None
+    workers = [int(pid) for pid in server.stdout.readline().split()]
+    assert workers
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.monotonic() + 30  # the warm-up chart may still be drawing
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes outlived their server: {left}"
