@@ -60,14 +60,17 @@ def _processes() -> ProcessPoolExecutor:
                 max_workers=WORKER_PROCESSES,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_warm,
+                # the server's pid, from here: a worker that starts after its server died
+                # would otherwise take init for its parent and wait for it forever
+                initargs=(os.getpid(),),
             )
         return _pool
 
 
-def _warm() -> None:
+def _warm(server: int) -> None:
     """A chart drawn ahead in each worker process: the first one imports matplotlib and loads
     the font (about two seconds), which no user should wait for."""
-    _leave_with_parent()
+    _leave_with_parent(server)
     from scoring.chart import render_png
     from scoring.inputs import ScoreInput
     from scoring.report import score
@@ -77,14 +80,14 @@ def _warm() -> None:
     render_png(score(ScoreInput()), "zh")
 
 
-def _leave_with_parent(every: float = 1.0) -> None:
-    """End this worker process when the process that started it is gone. A worker holds both
-    ends of its task pipe, so it never reads an end of file: a server killed without shutting
-    its pool down (SIGKILL, a crash) would otherwise leave its workers waiting forever."""
-    parent = os.getppid()
+def _leave_with_parent(server: int, every: float = 1.0) -> None:
+    """End this worker process when ``server``, the process that started it, is gone. A
+    worker holds both ends of its task pipe, so it never reads an end of file: a server killed
+    without shutting its pool down (SIGKILL, a crash) would otherwise leave its workers
+    waiting forever."""
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == server:
             time.sleep(every)
         os._exit(0)
 

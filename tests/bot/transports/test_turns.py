@@ -148,7 +148,7 @@ def test_chart_workers_end_when_the_server_is_killed() -> None:
         "import sys, time\n"
         "from bot.transports.turns import _processes, warm_processes\n"
         "warm_processes()\n"
-        "time.sleep(1)\n"
+        # killed at once: a worker may start only after its server is gone
         "print(' '.join(str(pid) for pid in _processes()._processes), flush=True)\n"
         "time.sleep(120)\n"
     )
