@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.textnorm import chinese_number, normalize
+from bot.textnorm import chinese_number, has_cjk, normalize
 
 
 @dataclass(frozen=True)
@@ -109,26 +109,19 @@ class MixedWords:
         def chinese(match: re.Match[str]) -> str:
             start, end = match.span()
             before, after = text[start - 1 : start], text[end : end + 1]
-            if not (_is_han(before) or _is_han(after)):
+            if not (has_cjk(before) or has_cjk(after)):
                 return match.group(0)
-            word = next(self.chinese[n] for n, g in enumerate(self._groups(match)) if g)
-            lead = "" if _is_han(before) else match.group("lead")
-            trail = "" if _is_han(after) else match.group("trail")
+            word = next(c for n, c in enumerate(self.chinese) if match.group(f"w{n}"))
+            lead = "" if has_cjk(before) else match.group("lead")
+            trail = "" if has_cjk(after) else match.group("trail")
             return f"{lead}{word}{trail}"
 
         read = self.pattern.sub(chinese, text)
         # two words read next to each other (apply national → 申报国家) are one phrase
         return _HAN_SPACE.sub("", read) if read != text else read
 
-    def _groups(self, match: re.Match[str]) -> list[str | None]:
-        return [match.group(f"w{n}") for n in range(len(self.chinese))]
-
 
 _HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-
-
-def _is_han(char: str) -> bool:
-    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 @dataclass(frozen=True)

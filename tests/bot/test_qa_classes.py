@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.qa import default_index
+from bot.qa import Result, default_index
 from bot.textnorm import normalize
 
 
@@ -447,65 +447,198 @@ def test_more_situations_in_words_of_their_own(question: str, first: str) -> Non
     assert result.hits[0].ref == first, [h.ref for h in result.hits]
 
 
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        (
-            "我们plant早就是national级的绿色工厂，还用apply市级吗",
-            "art-10",
-        ),  # English inside Chinese
-        ("我们的title被revoke了以后，多久能再apply", "art-15"),
-        ("tíng chǎn bàn nián hái néng shēn bào ma", "art-11"),  # one word per syllable
-        ("fu he bu he ge hui bei che xiao ma", "art-13"),
-        ("lüse gongchang fenji you jiji", "art-4"),  # words the text repeats, a question word
-        # a story with one question at its end: what it asks leads
-        (
-            "我们是顺义的一家包装厂，去年总算评上了市级绿色工厂，为此上了光伏、换了电机，"
-            "花了小两百万，财务一直追着问这笔钱花得值不值，想问下市里区里对我们有哪些方面的支持",
-            "art-20",
-        ),
-        ("We slipped to level 2 after the latest regrading. What now?", "art-16"),
-    ],
-)
-def test_mixed_spaced_pinyin_and_long_messages(question: str, first: str) -> None:
-    result = default_index().ask(question)
+def _ask(question: str) -> Result:
+    """In the question's language: English when it is all ASCII."""
+    return default_index().ask(question, "en" if question.isascii() else "zh")
+
+
+# Questions asked as people ask them, and the entry they are about.
+FIRST = [
+    # English words and pinyin inside a question
+    ("我们plant早就是national级的绿色工厂，还用apply市级吗", "art-10"),
+    ("我们的title被revoke了以后，多久能再apply", "art-15"),
+    ("tíng chǎn bàn nián hái néng shēn bào ma", "art-11"),  # one word per syllable
+    ("fu he bu he ge hui bei che xiao ma", "art-13"),
+    ("lüse gongchang fenji you jiji", "art-4"),  # words the text repeats, a question word
+    ("lvse gongchang zui gao shi ji ji", "art-4"),  # 最高是几级, read from the end
+    ("我们已经是 green factory，这次 grading 只拿了 level 1，多久内要做 diagnosis", "art-16"),
+    ("我们的green factory title这次regrade只有level 1，会被revoke吗", "art-16"),
+    ("市级称号被撒销了，国家级的会不会也撒销", "art-13"),  # a look-alike character
+    # a story with one question at its end: what it asks leads
+    (
+        "我们是顺义的一家包装厂，去年总算评上了市级绿色工厂，为此上了光伏、换了电机，"
+        "花了小两百万，财务一直追着问这笔钱花得值不值，想问下市里区里对我们有哪些方面的支持",
+        "art-20",
+    ),
+    # a national unit's long story, asking about the city list: Art. 10
+    (
+        "跟领导汇报用：我们厂一直是国家级绿色工厂，2019年评上的，厂址在北京，"
+        "领导问现在还要不要去区里排队申报市级名单，是不是得重新走一遍流程",
+        "art-10",
+    ),
+    # where the unit stands
+    ("We slipped to level 2 after the latest regrading. What now?", "art-16"),
+    ("We're on the list but scored grade 1 this year. What must we do?", "art-16"),
+    ("We already have the title, but this year we came out at grade 2. What now?", "art-16"),
+    ("我们本来就是绿色工厂，这次分级只有一级，会不会直接被撤销", "art-16"),
+    ("When would the bureau revoke a unit's title?", "art-13"),
+    ("要是不配合市里的动态管理工作，会怎么样", "art-13"),  # consequences: grounds for revoking
+    ("我们是市级绿色工厂，去年的动态管理基本没配合，风险大吗", "art-13"),
+    ("材料里的数据是编的，被查出来会怎么处理", "art-13"),
+    ("分级从二级升到三级了，公布的名单会跟着变吗", "art-19"),
+    # grades and routes to a list
+    ("自评下来是二级，这在行业里算什么水平", "art-4"),  # what a grade means, to an applicant
+    ("三级和四级的差别在哪", "art-4"),
+    ("市级还没评上，能不能直接去冲国家级", "art-9"),  # the national list without the city's
+    ("区级培育名单里没有我们，能跳过区里直接报市级吗", "art-8"),  # the district skipped
+    ("咱们园区是国家级绿色工业园区，北京市级的还要单独报吗", "art-10"),
+    (
+        "我们河北的厂拿了河北的省级绿色工厂，北京这边能推荐国家级吗",
+        "art-9",
+    ),  # a neighbour as a place
+    # who may be, or become, what (not the bonus row that names the lists)
+    ("园区想评绿色工业园区，对园区本身有什么条件", "art-7"),
+    ("我们给好几家整车厂配套，能不能争取绿色供应链管理企业", "art-7"),
+    ("我们打算冲一冲绿色供应链管理企业，对上游供应商要管到什么程度", "art-7"),
+    ("研究所的中试车间想报绿色工厂，有这个资格吗", "art-7"),
+    ("我们就是个绿色供应链管理企业，这个办法跟我们有关系吗", "art-2"),
+    ("园区里的企业有的在国家级名单有的在市级名单，都归这套办法管吗", "art-2"),
+    # who does what, why, the table
+    ("做第三方评价的机构在这套管理里算什么角色", "art-3"),
+    ("为啥北京要专门出这么个办法，想解决什么问题", "art-1"),
+    ("评分指标是定死的吗，以后谁来调整", "art-5"),
+    ("碳排放那项按排放强度算还是总量算", "ind-11"),
+    ("Is VOC intensity counted per unit of output value in the grading?", "ind-5"),
+]
+
+
+@pytest.mark.parametrize(("question", "first"), FIRST)
+def test_a_question_as_people_ask_it_finds_its_entry(question: str, first: str) -> None:
+    result = _ask(question)
     assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
 
 
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("申报材料纸质版寄到哪个地址", "办理地点"),
-        ("区里组织的绿色诊断要企业自己掏钱吗", "费用由谁承担"),
-        ("ESG报告按哪个准则编写才算数", "哪项标准"),
-        ("复核多少年一次", "多久进行一次"),
-        ("绿色工厂每年批几家", "名额"),
-        ("有没有认可的评价机构名录可以参考", "名录"),
-        ("技术改造的专项资金能补到投资额的几成", "金额"),
-    ],
-)
+# Details the measures do not give, and the line that says so first.
+LEFT_OPEN = [
+    ("申报材料纸质版寄到哪个地址", "办理地点"),
+    ("区里组织的绿色诊断要企业自己掏钱吗", "费用由谁承担"),
+    ("ESG报告按哪个准则编写才算数", "哪项标准"),
+    ("复核多少年一次", "多久进行一次"),
+    ("复核是不是一年搞一次", "多久进行一次"),  # a frequency, not the periods the text gives
+    ("绿色工厂每年批几家", "名额"),
+    ("有没有认可的评价机构名录可以参考", "名录"),
+    ("认可的评价机构都有哪些，能列个名单吗", "名录"),
+    ("技术改造的专项资金能补到投资额的几成", "金额"),
+    ("绿色贷款的利率能便宜几个点", "金额"),
+    ("What's the cash reward for a listed green factory in Shunyi?", "how much money"),
+    ("对撤销的决定我们不服，能申诉吗", "申诉或复议"),
+    ("GB 18613-2020中一级能效电机的效率限值是多少", "标准原文"),  # a figure inside a standard
+    ("GB 24044里碳足迹核查的边界要求具体是什么", "标准原文"),
+    ("DB11/1234里锅炉氮氧化物的排放限值是多少", "标准原文"),
+    ("What are the NOx limits under the Beijing boiler emission standard?", "standard itself"),
+    ("VOCs排放强度要做到每万元产值多少千克才算领先", "这一数值"),
+    ("绿色工厂的铜牌什么时候发", "牌匾或证书"),
+    ("Where can we purchase green power for the plant?", "only mention"),
+    ("绿电在北京怎么买", "只是提到"),  # Beijing between a scheme and its ask: still its ask
+    (
+        "Do green factories get exempted from production curbs in Beijing's pollution alerts?",
+        "only mention",
+    ),
+    ("What registration does a firm need to act as a third-party assessor?", "qualifications"),
+    ("绿色供应链管理企业评价时各项指标占多少权重", "供应链"),  # another list's own table
+    ("国家要的自评价报告用什么格式写", "表格"),
+    ("Is there an English version of the measures we can circulate?", "Chinese only"),
+    ("这个办法是哪天发布的", "发布的日期"),
+    ("市里会办绿色工厂申报的培训班吗", "培训"),
+    ("能给推荐一家做绿色诊断的咨询机构吗", "不推荐"),
+    ("超了能耗限额会被怎么罚", "罚款"),
+    ("评上绿色工厂后，项目审批能走绿色通道吗", "绿色通道"),
+    ("企业绿码去哪查询", "其他层级"),
+]
+
+
+@pytest.mark.parametrize(("question", "note"), LEFT_OPEN)
 def test_what_the_text_leaves_open_is_said_first(question: str, note: str) -> None:
-    result = default_index().ask(question)
+    result = _ask(question)
     assert result.in_scope and result.notes and note in result.notes[0], result
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "河北省级绿色工厂的认定条件有哪些",  # a neighbour's own list
-        "进口节能设备的关税能减免吗",
-        "How do we trade carbon allowances on the national carbon market?",
-        "零碳工厂怎么认定",
-        "专精特新要什么条件",  # generic ask words and another subject only
-    ],
-)
-def test_neighbours_lists_tariffs_and_other_labels_are_refused(question: str) -> None:
-    assert not default_index().ask(question).in_scope
+def test_an_amount_asked_in_pinyin_is_said_to_be_left_open() -> None:
+    result = default_index().ask("lvse gongchang jiangli duoshao qian")
+    assert not result.in_scope or (result.notes and "金额" in result.notes[0]), result
 
 
-def test_a_neighbour_named_as_where_a_factory_is_stays_ours() -> None:
-    result = default_index().ask("我们河北的厂拿了河北的省级绿色工厂，北京这边能推荐国家级吗")
-    assert result.in_scope and result.hits[0].ref == "art-9", result.hits[:3]
+# What another place, regime, label or law decides for itself.
+REFUSED = [
+    "河北省级绿色工厂的认定条件有哪些",  # a neighbour's own list
+    "浙江的绿色工厂评价跟北京比有什么不同",  # another place, compared
+    "Will Jiangsu accept our Beijing green factory title for the Suzhou site?",
+    "进口节能设备的关税能减免吗",
+    "Would the title lower the environmental protection tax we pay?",
+    "Can green factories get a VAT refund?",
+    "How do we trade carbon allowances on the national carbon market?",
+    "评上绿色工厂以后，北京碳市场的配额能多分一点吗",  # a market of its own
+    "出口欧盟要交CBAM报告，碳数据怎么报",  # a regime of its own, in the table's words
+    "危废转移联单怎么填",
+    "北京分布式光伏的上网电价是多少",  # a price of its own
+    "What's the feed-in tariff for solar in Beijing?",
+    "节能监察发现问题一般给多长的整改期限",  # an inspection regime of its own
+    "上交所的ESG披露规则要不要第三方鉴证",
+    "药品生产质量管理规范对洁净区有哪些要求",  # another regulation's own requirements
+    "零碳工厂怎么认定",
+    "绿色矿山的申报条件有哪些",  # a sibling list of its own
+    "专精特新要什么条件",  # generic ask words and another subject only
+    "申请绿色建筑二星标识，找哪个部门办",  # another label's own procedure
+    "绿色建筑评价标识二星级要找哪个部门申请",
+    "绿色建筑标识是向哪个部门申请的",
+    "节水型企业去哪里申请",
+    "能效领跑者示范企业怎么申报",
+    "经营异常名录怎么移出",  # another list's way out
+    "How can we get removed from the dishonest entities list?",
+]
+
+
+@pytest.mark.parametrize("question", REFUSED)
+def test_what_belongs_to_another_place_regime_or_label_is_refused(question: str) -> None:
+    assert not _ask(question).in_scope
+
+
+# Either outcome is honest: refused as another's business, or the line saying the text does
+# not give it; never answered as if the measures said more.
+REFUSED_OR_LEFT_OPEN = [
+    ("钢铁行业能效标杆值是多少", "这一数值"),
+    ("What discharge limit for ammonia does the Beijing standard set?", "standard itself"),
+    ("能效领跑者是怎么评选的，要什么条件", "只是提到"),  # a label the bonus row names
+    ("成熟度评估找哪家机构做比较好，大概什么费用", "只是提到"),
+    ("申报要交手续费吗", "收费"),
+    ("园区评价的评分细则去哪找", "园区"),
+    ("Which certification bodies can certify ISO 14001?", "recommend"),
+]
+
+
+@pytest.mark.parametrize(("question", "note"), REFUSED_OR_LEFT_OPEN)
+def test_another_s_figures_labels_and_fees_are_refused_or_left_open(
+    question: str, note: str
+) -> None:
+    result = _ask(question)
+    assert not result.in_scope or (result.notes and note in result.notes[0]), result
+
+
+# What the text does give is not said to be missing.
+GIVEN = [
+    "这个办法什么时候开始施行",  # the text says: from the day it is issued
+    "我们被列入经营异常名录了，还能申报吗",  # being on another list is ours (Art. 11)
+    "What share of grade 1 or 2 motors do we need for full marks?",  # the text gives 40%
+    "我们每年都发布ESG报告，这一项能得几分",  # a fact told, not a frequency asked
+    "Our new workshop uses 90% LED lighting. How many points?",  # a hall, not a training
+    "总部在上海，北京的工厂怎么申报绿色工厂",  # a place with Beijing between: about Beijing
+]
+
+
+@pytest.mark.parametrize("question", GIVEN)
+def test_what_the_text_does_give_is_not_said_to_be_missing(question: str) -> None:
+    result = _ask(question)
+    assert result.in_scope and not result.notes, result
 
 
 def test_the_asked_part_of_a_long_message() -> None:
@@ -521,386 +654,6 @@ def test_the_asked_part_of_a_long_message() -> None:
     assert asked_part(english) is None
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "浙江的绿色工厂评价跟北京比有什么不同",  # another place, compared
-        "Will Jiangsu accept our Beijing green factory title for the Suzhou site?",
-        "出口欧盟要交CBAM报告，碳数据怎么报",  # a regime of its own, in the table's words
-        "危废转移联单怎么填",
-    ],
-)
-def test_other_places_and_regimes_asked_for_themselves_are_refused(question: str) -> None:
-    assert not default_index().ask(question).in_scope
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("GB 18613-2020中一级能效电机的效率限值是多少", "标准原文"),
-        ("What are the NOx limits under the Beijing boiler emission standard?", "standard itself"),
-        ("绿色工厂的铜牌什么时候发", "牌匾或证书"),
-    ],
-)
-def test_a_cited_standard_s_figures_and_plaques_are_left_open(question: str, note: str) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.notes and note in result.notes[0], result
-
-
 def test_points_asked_for_lead_to_the_grading_table() -> None:
     result = default_index().ask("危险废物处置做得好能得几分")
     assert result.hits[0].ref.startswith("ind-"), result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("复核是不是一年搞一次", "多久进行一次"),  # a frequency, not the periods the text gives
-        ("对撤销的决定我们不服，能申诉吗", "申诉或复议"),
-        ("绿色贷款的利率能便宜几个点", "金额"),
-        ("Where can we purchase green power for the plant?", "only mention"),
-        ("GB 24044里碳足迹核查的边界要求具体是什么", "标准原文"),
-    ],
-)
-def test_frequency_appeals_rates_and_purchases_are_left_open(question: str, note: str) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.notes and note in result.notes[0], result
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "药品生产质量管理规范对洁净区有哪些要求",  # another regulation's own requirements
-        "申请绿色建筑二星标识，找哪个部门办",
-        "上交所的ESG披露规则要不要第三方鉴证",
-    ],
-)
-def test_other_rules_labels_and_listing_rules_are_refused(question: str) -> None:
-    assert not default_index().ask(question).in_scope
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("We're on the list but scored grade 1 this year. What must we do?", "art-16"),
-        ("When would the bureau revoke a unit's title?", "art-13"),
-    ],
-)
-def test_english_listed_units_and_revocation(question: str, first: str) -> None:
-    result = default_index().ask(question, "en")
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("DB11/1234里锅炉氮氧化物的排放限值是多少", "标准原文"),  # a figure inside a standard
-        ("绿色供应链管理企业评价时各项指标占多少权重", "供应链"),  # another list's own table
-        ("国家要的自评价报告用什么格式写", "表格"),
-        ("Is there an English version of the measures we can circulate?", "Chinese only"),
-        ("这个办法是哪天发布的", "发布的日期"),
-    ],
-)
-def test_figures_elsewhere_formats_and_translations_are_left_open(question: str, note: str) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.notes and note in result.notes[0], result
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "这个办法什么时候开始施行",  # the text says: from the day it is issued
-        "我们被列入经营异常名录了，还能申报吗",  # being on another list is ours (Art. 11)
-        "What share of grade 1 or 2 motors do we need for full marks?",  # the text gives 40%
-        "我们每年都发布ESG报告，这一项能得几分",  # a fact told, not a frequency asked
-    ],
-)
-def test_what_the_text_does_give_is_not_said_to_be_missing(question: str) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and not result.notes, result
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "评上绿色工厂以后，北京碳市场的配额能多分一点吗",  # a market of its own
-        "绿色矿山的申报条件有哪些",  # a sibling list of its own
-        "经营异常名录怎么移出",  # another list's way out
-        "How can we get removed from the dishonest entities list?",
-    ],
-)
-def test_carbon_markets_sibling_lists_and_other_lists_exits_are_refused(question: str) -> None:
-    assert not default_index().ask(question).in_scope
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("自评下来是二级，这在行业里算什么水平", "art-4"),  # what a grade means, to an applicant
-        (
-            "要是不配合市里的动态管理工作，会怎么样",
-            "art-13",
-        ),  # consequences: the grounds for revoking
-        ("Is VOC intensity counted per unit of output value in the grading?", "ind-5"),
-    ],
-)
-def test_grade_meaning_consequences_and_pollutants_by_name(question: str, first: str) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("What's the cash reward for a listed green factory in Shunyi?", "how much money"),
-        ("市里会办绿色工厂申报的培训班吗", "培训"),
-        ("能给推荐一家做绿色诊断的咨询机构吗", "不推荐"),
-        ("超了能耗限额会被怎么罚", "罚款"),
-    ],
-)
-def test_rewards_training_providers_and_fines_are_left_open(question: str, note: str) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.notes and note in result.notes[0], result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("园区想评绿色工业园区，对园区本身有什么条件", "art-7"),  # not the bonus row naming lists
-        ("市级还没评上，能不能直接去冲国家级", "art-9"),  # the national list without the city's
-        (
-            "区级培育名单里没有我们，能跳过区里直接报市级吗",
-            "art-8",
-        ),  # the district skipped, not the city
-    ],
-)
-def test_list_requirements_and_routes_to_a_list(question: str, first: str) -> None:
-    result = default_index().ask(question)
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-def test_a_production_workshop_is_not_a_training_session() -> None:
-    result = default_index().ask("Our new workshop uses 90% LED lighting. How many points?", "en")
-    assert result.in_scope and not result.notes, result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        (
-            "我们给好几家整车厂配套，能不能争取绿色供应链管理企业",
-            "art-7",
-        ),  # becoming one, not the bonus row
-        ("咱们园区是国家级绿色工业园区，北京市级的还要单独报吗", "art-10"),
-        ("三级和四级的差别在哪", "art-4"),
-        ("园区里的企业有的在国家级名单有的在市级名单，都归这套办法管吗", "art-2"),
-        ("We already have the title, but this year we came out at grade 2. What now?", "art-16"),
-    ],
-)
-def test_becoming_a_list_national_units_grades_compared_and_who_is_covered(
-    question: str, first: str
-) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("What registration does a firm need to act as a third-party assessor?", "qualifications"),
-        (
-            "Do green factories get exempted from production curbs in Beijing's pollution alerts?",
-            "only mention",
-        ),
-        ("绿电在北京怎么买", "只是提到"),  # Beijing between a scheme and its ask: still its ask
-    ],
-)
-def test_assessors_qualifications_and_schemes_asked_with_beijing_between(
-    question: str, note: str
-) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert result.in_scope and result.notes and note in result.notes[0], result
-
-
-def test_a_place_with_beijing_between_is_still_about_beijing() -> None:
-    result = default_index().ask("总部在上海，北京的工厂怎么申报绿色工厂")
-    assert result.in_scope and not result.notes, result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("我们打算冲一冲绿色供应链管理企业，对上游供应商要管到什么程度", "art-7"),
-        ("我们是市级绿色工厂，去年的动态管理基本没配合，风险大吗", "art-13"),
-    ],
-)
-def test_intending_a_list_and_risks_of_a_listed_unit(question: str, first: str) -> None:
-    result = default_index().ask(question)
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("认可的评价机构都有哪些，能列个名单吗", "名录"),  # a note
-        ("北京分布式光伏的上网电价是多少", None),  # refused: a price of its own
-        ("What's the feed-in tariff for solar in Beijing?", None),
-        ("节水型企业去哪里申请", None),  # another label's own procedure
-        ("能效领跑者示范企业怎么申报", None),
-    ],
-)
-def test_lists_of_assessors_power_prices_and_other_labels(
-    question: str, expected: str | None
-) -> None:
-    result = default_index().ask(question)
-    if expected is None:
-        assert not result.in_scope, result
-    else:
-        assert result.in_scope and result.notes and expected in result.notes[0], result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("我们就是个绿色供应链管理企业，这个办法跟我们有关系吗", "art-2"),  # not the bonus row
-        ("研究所的中试车间想报绿色工厂，有这个资格吗", "art-7"),
-        ("我们已经是 green factory，这次 grading 只拿了 level 1，多久内要做 diagnosis", "art-16"),
-        ("市级称号被撒销了，国家级的会不会也撒销", "art-13"),  # a look-alike character
-    ],
-)
-def test_covered_units_eligibility_english_grades_and_look_alike_characters(
-    question: str, first: str
-) -> None:
-    result = default_index().ask(question)
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("Would the title lower the environmental protection tax we pay?", None),
-        ("绿色建筑评价标识二星级要找哪个部门申请", None),
-        ("评上绿色工厂后，项目审批能走绿色通道吗", "绿色通道"),
-        ("企业绿码去哪查询", "其他层级"),
-    ],
-)
-def test_tax_other_labels_fast_tracks_and_green_codes(question: str, expected: str | None) -> None:
-    result = default_index().ask(question)
-    if expected is None:
-        assert not result.in_scope, result
-    else:
-        assert result.in_scope and result.notes and expected in result.notes[0], result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("我们本来就是绿色工厂，这次分级只有一级，会不会直接被撤销", "art-16"),
-        ("碳排放那项按排放强度算还是总量算", "ind-11"),
-        # a national unit's long story, asking about the city list: Art. 10
-        (
-            "跟领导汇报用：我们厂一直是国家级绿色工厂，2019年评上的，厂址在北京，"
-            "领导问现在还要不要去区里排队申报市级名单，是不是得重新走一遍流程",
-            "art-10",
-        ),
-    ],
-)
-def test_listed_from_the_start_intensity_and_a_national_unit_s_story(
-    question: str, first: str
-) -> None:
-    result = default_index().ask(question)
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("钢铁行业能效标杆值是多少", "这一数值"),
-        ("What discharge limit for ammonia does the Beijing standard set?", "standard itself"),
-    ],
-)
-def test_benchmarks_and_limits_set_elsewhere(question: str, note: str) -> None:
-    """Refused, or answered with the line saying the figure is in the standard: both honest."""
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    assert not result.in_scope or (result.notes and note in result.notes[0]), result
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("能效领跑者是怎么评选的，要什么条件", "只是提到"),  # a label the bonus row names
-        ("成熟度评估找哪家机构做比较好，大概什么费用", "只是提到"),
-        ("lvse gongchang jiangli duoshao qian", "金额"),  # pinyin, the amount asked
-    ],
-)
-def test_bonus_labels_providers_fees_and_pinyin_amounts(question: str, note: str) -> None:
-    """Refused as another label's own business, or answered with the line saying the text
-    only names it: both honest; never answered as if the measures said more."""
-    result = default_index().ask(question)
-    assert not result.in_scope or (result.notes and note in result.notes[0]), result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("lvse gongchang zui gao shi ji ji", "art-4"),  # 最高是几级, read from the end
-        ("材料里的数据是编的，被查出来会怎么处理", "art-13"),
-        ("分级从二级升到三级了，公布的名单会跟着变吗", "art-19"),
-        ("做第三方评价的机构在这套管理里算什么角色", "art-3"),
-    ],
-)
-def test_pinyin_read_from_the_end_falsified_data_updated_lists_and_roles(
-    question: str, first: str
-) -> None:
-    result = default_index().ask(question)
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "note"),
-    [
-        ("VOCs排放强度要做到每万元产值多少千克才算领先", "这一数值"),
-        ("节能监察发现问题一般给多长的整改期限", None),  # an inspection regime of its own
-    ],
-)
-def test_figures_for_leading_and_inspections_of_their_own(question: str, note: str | None) -> None:
-    result = default_index().ask(question)
-    if note is None:
-        assert not result.in_scope, result
-    else:
-        assert result.in_scope and result.notes and note in result.notes[0], result
-
-
-@pytest.mark.parametrize(
-    ("question", "first"),
-    [
-        ("为啥北京要专门出这么个办法，想解决什么问题", "art-1"),
-        ("评分指标是定死的吗，以后谁来调整", "art-5"),
-        ("我们的green factory title这次regrade只有level 1，会被revoke吗", "art-16"),
-    ],
-)
-def test_purpose_who_revises_and_an_english_regrade_inside_chinese(
-    question: str, first: str
-) -> None:
-    result = default_index().ask(question)
-    assert result.in_scope and result.hits[0].ref == first, result.hits[:3]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("Can green factories get a VAT refund?", None),
-        ("绿色建筑标识是向哪个部门申请的", None),
-        ("申报要交手续费吗", "收费"),
-        ("园区评价的评分细则去哪找", "园区"),
-        ("Which certification bodies can certify ISO 14001?", "recommend"),
-    ],
-)
-def test_vat_other_labels_fees_park_rules_and_certifiers(
-    question: str, expected: str | None
-) -> None:
-    result = default_index().ask(question, "en" if question.isascii() else "zh")
-    if expected is None:
-        assert not result.in_scope, result
-    else:
-        assert not result.in_scope or (result.notes and expected in result.notes[0]), result

@@ -30,6 +30,7 @@ from bot.reminders.mail import (
     validate_address,
 )
 from bot.reminders.routing import reminder_sender
+from bot.reminders.store import ReminderStore
 
 from .conftest import at
 
@@ -127,6 +128,17 @@ def confirm(engine: Engine, inbox: Inbox, address: str = "ops@example.cn") -> No
     assert "已确认" in say(engine, f"/email {code}")
 
 
+def confirmed_and_enrolled(
+    tmp_path: Path, smtp: Server, inbox: Inbox, clock: ManualClock
+) -> ReminderStore:
+    """A web chat with a confirmed address and one unit enrolled, its first reminder due."""
+    engine = make_engine(tmp_path / "bot.sqlite3", url_of(smtp), clock)
+    confirm(engine, inbox)
+    store: ReminderStore = engine.services.reminders
+    store.enrol(WEB, UNIT, None, "rename", date(2026, 3, 1), NOW)
+    return store
+
+
 async def test_nothing_is_mailed_before_the_code_then_once_across_restarts(
     tmp_path: Path, smtp: Server, inbox: Inbox
 ) -> None:
@@ -172,10 +184,7 @@ async def test_a_deferring_server_is_retried_until_it_accepts(
     tmp_path: Path, smtp: Server, inbox: Inbox
 ) -> None:
     clock = ManualClock(NOW)
-    engine = make_engine(tmp_path / "bot.sqlite3", url_of(smtp), clock)
-    confirm(engine, inbox)
-    store = engine.services.reminders
-    store.enrol(WEB, UNIT, None, "rename", date(2026, 3, 1), NOW)
+    store = confirmed_and_enrolled(tmp_path, smtp, inbox, clock)
     inbox.defer = 2
     stats = await run_once(store, reminder_sender(store, None, url_of(smtp)), clock)
     assert (stats.transient, stats.sent) == (2, 1)
@@ -186,10 +195,7 @@ async def test_a_server_down_is_caught_up_after_it_returns(
     tmp_path: Path, smtp: Server, inbox: Inbox
 ) -> None:
     clock = ManualClock(NOW)
-    engine = make_engine(tmp_path / "bot.sqlite3", url_of(smtp), clock)
-    confirm(engine, inbox)
-    store = engine.services.reminders
-    store.enrol(WEB, UNIT, None, "rename", date(2026, 3, 1), NOW)
+    store = confirmed_and_enrolled(tmp_path, smtp, inbox, clock)
     smtp.stop()
     sender = reminder_sender(store, None, url_of(smtp))
     stats = await run_once(store, sender, clock, max_wait=0)

@@ -75,6 +75,14 @@ class WebUser:
         [data] = [b["data"] for b in self.buttons() if part in b["label"]]
         return await self.turn(button=data)
 
+    async def skip_through(self, limit: int = 40) -> None:
+        """Tap "跳过" while the last reply offers it: every step of /score to its result."""
+        for _ in range(limit):
+            skip = [b for b in self.buttons() if "跳过" in b["label"]]
+            if not skip:
+                return
+            await self.turn(button=skip[0]["data"])
+
     def buttons(self) -> list[dict[str, str]]:
         return [b for m in self.last["messages"] for row in m["buttons"] for b in row]
 

@@ -170,11 +170,7 @@ async def test_article_buttons_and_the_article_command(users: Users) -> None:
 async def test_the_chart_is_an_image_only_its_session_can_fetch(users: Users) -> None:
     user = await users()
     await user.say("/score")
-    for _ in range(40):  # skip every indicator to the result
-        skip = [b for b in user.buttons() if "跳过" in b["label"]]
-        if not skip:
-            break
-        await user.turn(button=skip[0]["data"])
+    await user.skip_through()  # every indicator skipped, to the result
     files = [m["file"] for m in user.last["messages"] if "file" in m]
     assert files and files[0]["kind"] == "photo"
     url = files[0]["url"]
@@ -259,11 +255,7 @@ async def test_no_session_id_or_file_token_in_the_logs(
     try:
         await user.start()
         await user.say("/score")
-        for _ in range(40):
-            skip = [b for b in user.buttons() if "跳过" in b["label"]]
-            if not skip:
-                break
-            await user.turn(button=skip[0]["data"])
+        await user.skip_through()
         [url] = [m["file"]["url"] for m in user.last["messages"] if "file" in m]
         await user.get(url)
         secrets = [user.cookie() or "?", user.csrf, url.rsplit("/", 1)[1]]
@@ -278,11 +270,7 @@ async def test_no_session_id_or_file_token_in_the_logs(
 async def test_the_pdf_report_is_drawn_and_handed_over_once(users: Users) -> None:
     user = await users()
     await user.say("/score")
-    for _ in range(40):
-        skip = [b for b in user.buttons() if "跳过" in b["label"]]
-        if not skip:
-            break
-        await user.turn(button=skip[0]["data"])
+    await user.skip_through()
     await user.tap("PDF")
     await user.tap("不填单位名称")
     [file] = [m["file"] for m in user.last["messages"] if "file" in m]
