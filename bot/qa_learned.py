@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,9 @@ class NaiveBayes:
             steps = bytes(min(255, round(gain / _STEP)) for _, gain in pairs)
             self.postings[gram] = classes + steps
 
+    # A question is asked of the classifier several times as it is answered (in scope? a
+    # tie to break? out of scope after all?): it is worked out once. Callers only read it.
+    @lru_cache(maxsize=64)  # noqa: B019 - the index lives as long as the process anyway
     def posterior(self, text: str) -> dict[str, float]:
         """Each class's probability for ``text`` (empty when it has no n-gram at all)."""
         grams = features(text)
