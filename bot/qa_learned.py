@@ -132,7 +132,9 @@ class NaiveBayes:
 
     # A question is asked of the classifier several times as it is answered (in scope? a
     # tie to break? out of scope after all?): it is worked out once. Callers only read it.
-    @lru_cache(maxsize=64)  # noqa: B019 - the index lives as long as the process anyway
+    # A few entries only: for the question being answered (a thread each), not a cache of
+    # past questions that would flatter a benchmark asking the same ones again.
+    @lru_cache(maxsize=4)  # noqa: B019 - the index lives as long as the process anyway
     def posterior(self, text: str) -> dict[str, float]:
         """Each class's probability for ``text`` (empty when it has no n-gram at all)."""
         grams = features(text)
