@@ -25,9 +25,9 @@ from bot.textnorm import chinese_number, has_cjk, normalize
 @dataclass(frozen=True)
 class Cues:
     """Plain Chinese cues looked up as text; English cues, whole words only ("when" not in
-    "whenever", "form" not in "information"), and cues starting with '~' as one pattern.
-    Literal text is not compiled: every fresh process compiles the patterns it loads, and
-    the plain cues made up most of them."""
+    "whenever", "form" not in "information", but "template" in 有template可以), and cues
+    starting with '~' as one pattern. Literal text is not compiled: every fresh process
+    compiles the patterns it loads, and the plain cues made up most of them."""
 
     literals: tuple[str, ...]
     pattern: re.Pattern[str] | None
@@ -44,7 +44,9 @@ def _cue_pattern(cues: list[str]) -> Cues:
         if cue.startswith("~"):
             parts.append(cue[1:])
         elif cue.isascii():
-            parts.append(rf"\b{re.escape(normalize(cue))}\b")
+            # not \b: a Chinese character is a word character too, and 有template可以 holds
+            # the word "template"
+            parts.append(rf"(?<![a-z0-9]){re.escape(normalize(cue))}(?![a-z0-9])")
         else:
             literals.append(normalize(cue))
     return Cues(tuple(literals), re.compile("|".join(parts)) if parts else None)
@@ -208,6 +210,11 @@ class Features:
             return False
         return self.foreign_unless is None or not self.foreign_unless.search(text)
 
+    def literal_cues(self) -> tuple[str, ...]:
+        """The plain Chinese words the details are told by (几天, 多少钱): a question typed
+        in pinyin is read with them too."""
+        return tuple(dict.fromkeys(c for d in self.details for c in d.cues.literals if has_cjk(c)))
+
     def note(self, kind: str, lang: str) -> str:
         """The note of one kind of detail, in ``lang``."""
         detail = next(d for d in self.details if d.kind == kind)
@@ -315,8 +322,11 @@ class Near:
     name: re.Pattern[str]
     asks: re.Pattern[str]
     beijing_apart: bool = False  # for places: Beijing between the two sets them apart
+    unless: re.Pattern[str] | None = None  # anywhere in the question, makes it ours after all
 
     def search(self, text: str) -> bool:
+        if self.unless is not None and self.unless.search(text):
+            return False
         for sentence in _SENTENCE.split(text):
             names = [m.span() for m in self.name.finditer(sentence)]
             if not names:
@@ -344,9 +354,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _near(name: str, asks: str, beijing_apart: bool = False) -> Near:
+def _near(name: str, asks: str, beijing_apart: bool = False, unless: str | None = None) -> Near:
     # the shared asks are compiled once for every scheme that uses them
-    return Near(_compiled(name), _compiled(asks), beijing_apart)
+    return Near(
+        _compiled(name), _compiled(asks), beijing_apart, re.compile(unless) if unless else None
+    )
 
 
 @dataclass(frozen=True)
@@ -355,7 +367,7 @@ class OtherSchemes:
     terms (scope.yaml, other_schemes): its name and an ask in one sentence, and nothing that
     asks how these measures count it."""
 
-    touched: tuple[tuple[Near, str], ...]  # pattern, note kind
+    touched: tuple[tuple[Near, str, re.Pattern[str] | None], ...]  # pattern, note, own ours
     untouched_patterns: tuple[Near, ...]
     ours: re.Pattern[str]
 
@@ -363,7 +375,11 @@ class OtherSchemes:
     def from_data(cls, data: dict[str, Any]) -> OtherSchemes:
         asks = data["asks"]
         touched = tuple(
-            (_near(spec["name"], asks + _also(spec.get("also_asks"))), str(spec["note"]))
+            (
+                _near(spec["name"], spec.get("asks", asks) + _also(spec.get("also_asks"))),
+                str(spec["note"]),
+                re.compile(spec["ours"]) if "ours" in spec else None,
+            )
             for spec in data["touched"].values()
         )
         untouched = tuple(
@@ -371,16 +387,20 @@ class OtherSchemes:
                 spec["name"],
                 spec.get("asks", asks) + _also(spec.get("also_asks")),
                 bool(spec.get("beijing_apart")),
+                spec.get("unless"),
             )
             for spec in data["untouched"].values()
         )
         return cls(touched, untouched, re.compile(data["ours"]))
 
     def touched_note(self, text: str) -> str | None:
-        """The detail kind whose note opens the answer, for a scheme an article names."""
-        if self.ours.search(text):
-            return None
-        return next((note for pattern, note in self.touched if pattern.search(text)), None)
+        """The detail kind whose note opens the answer, for a scheme an article names. A
+        scheme may say itself what makes a question ours (加几分 is the grading table's
+        points, except in a procurement's own scoring)."""
+        for pattern, note, ours in self.touched:
+            if (ours or self.ours).search(text) is None and pattern.search(text):
+                return note
+        return None
 
     def untouched(self, text: str) -> bool:
         if self.ours.search(text):

@@ -116,7 +116,10 @@ class IndexBuilder:
         self._build_bm25()
         self.en_vocabulary = self._english_vocabulary()
         self._build_quotes()
-        self._build_pinyin([normalize(str(w)) for w in data.get("pinyin_words") or []])
+        self._build_pinyin(
+            [normalize(str(w)) for w in data.get("pinyin_words") or []],
+            self.features.literal_cues(),
+        )
         self._build_typos()
         samples = [*knowledge_samples(kb), *question_samples(question_files())]
         self.learned = NaiveBayes(samples, [*self.docs, OUT])
@@ -239,7 +242,7 @@ class IndexBuilder:
             for run in cjk_runs(text):
                 self.text_4grams.update(run[i : i + 4] for i in range(len(run) - 3))
 
-    def _build_pinyin(self, words: list[str]) -> None:
+    def _build_pinyin(self, words: list[str], cues: tuple[str, ...] = ()) -> None:
         """The lexicon's Chinese terms by their toneless syllables (gengming, geng ming →
         更名), so a question typed in pinyin finds them. pypinyin is needed only here: the
         built index carries the table, and answering never imports it."""
@@ -251,8 +254,11 @@ class IndexBuilder:
         # What a question typed in pinyin is read as: its question words first (jiji is 几级
         # there, not the text's 积极), then the terms, then the words the text repeats
         # (绿色工厂, 分级), which the lexicon leaves to the core list.
+        # The words the details are told by (几天, 资质) come before the terms, which keep
+        # a sound they share.
         self.pinyin_reading = {
             **self._by_sound(self._repeated_words()),
+            **self._by_sound([c for c in cues if len(c) >= 2 and c.isalpha()]),
             **self.pinyin_terms,
             **self._by_sound(words),
         }

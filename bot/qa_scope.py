@@ -37,6 +37,9 @@ _NEIGHBOUR_RULES = re.compile(
     r"(?:几月|什么时候|何时|怎么申报|流程|程序|条件|标准))"
 )
 _OURS = re.compile(r"北京|本市|京津冀|本办法|在京|总部")  # …unless the question also names ours
+# A Tianjin or Hebei plant on its way to the national list: Art. 9 speaks of it, and of the
+# province's own recognition it needs first.
+_NATIONAL_ROUTE = re.compile(r"(?:报|申报|冲|推荐|申请|评)\w{0,3}国家级|以总部名义|\bnational\b")
 # The classifier (bot.qa_learned) is overconfident, as naive Bayes is: it counts for the scope
 # only when it is all but sure, and only to turn a refusal into candidates.
 _LEARNED_SURE = 0.99
@@ -44,6 +47,9 @@ _LEARNED_SURE = 0.99
 # says enough to be about something (not 谢谢，辛苦了): this many Chinese characters or English
 # words that are not function words.
 _MIN_SUBSTANCE = 8
+# What must be left of a question besides the lexicon's words for the classifier's doubt to be
+# about something it says (申报流程是什么 is all our words: no doubt to voice).
+_MIN_UNMATCHED = 2
 
 
 class ScopeChecks(Matcher):
@@ -75,7 +81,8 @@ class ScopeChecks(Matcher):
             ours = self._names_core(text) or self._learned_ours(text)
             return "maybe" if ours else "out"
         matched = [*zh_found, *en_found]
-        other_rules = _OTHER_RULES.search(text) or _NEIGHBOUR_RULES.search(text)
+        neighbour = _NEIGHBOUR_RULES.search(text) and not _NATIONAL_ROUTE.search(text)
+        other_rules = _OTHER_RULES.search(text) or neighbour
         if other_rules and not _OURS.search(text):
             return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
         if self._contains_any(text, self.other_questions):
@@ -171,13 +178,27 @@ class ScopeChecks(Matcher):
         stems = set(en_key(text).split())
         return any(words[0] in stems for words in english)
 
-    def _foreign(self, text: str, zh_found: dict[str, Match]) -> bool:
-        """Made only of generic words, and the rest is a subject these measures never use
-        (排污许可证怎么申请): bigrams and English words the corpus does not contain."""
+    @staticmethod
+    def _unmatched(text: str, zh_found: dict[str, Match]) -> str:
+        """The question less the lexicon's words found in it and its function characters."""
         rest = text
         for term in sorted(zh_found, key=len, reverse=True):
             rest = rest.replace(term, " ")
-        rest = "".join(" " if ch in FUNCTION_CHARS else ch for ch in rest)
+        return "".join(" " if ch in FUNCTION_CHARS else ch for ch in rest)
+
+    def _says_more(self, text: str, zh_found: dict[str, Match], en_found: dict[str, float]) -> bool:
+        """Something is left of the question once the lexicon's words are taken out: two
+        Chinese characters, or two English words, that no matched term explains."""
+        rest = self._unmatched(text, zh_found)
+        chinese = sum(len(run) for run in cjk_runs(rest))
+        matched = {word for term in en_found for word in term.split()}
+        english = [w for w in EN_WORD.findall(rest) if w not in EN_STOP and stem(w) not in matched]
+        return chinese + len(english) >= _MIN_UNMATCHED
+
+    def _foreign(self, text: str, zh_found: dict[str, Match]) -> bool:
+        """Made only of generic words, and the rest is a subject these measures never use
+        (排污许可证怎么申请): bigrams and English words the corpus does not contain."""
+        rest = self._unmatched(text, zh_found)
         unknown = [g for g in bigrams(rest) if g not in self.gram_idf]
         words = [stem(w) for w in EN_WORD.findall(rest) if w not in EN_STOP and len(w) > 2]
         unknown += [w for w in words if w not in self.en_vocabulary]

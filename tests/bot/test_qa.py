@@ -247,6 +247,10 @@ BLIND_SETS = [
     "qa_blind_q.yaml",
     "qa_blind_r.yaml",
     "qa_blind_s.yaml",
+    "qa_blind_t.yaml",
+    "qa_blind_u.yaml",
+    "qa_blind_v.yaml",
+    "qa_blind_w.yaml",
 ]
 
 

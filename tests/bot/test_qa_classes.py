@@ -509,6 +509,20 @@ FIRST = [
     ("评分指标是定死的吗，以后谁来调整", "art-5"),
     ("碳排放那项按排放强度算还是总量算", "ind-11"),
     ("Is VOC intensity counted per unit of output value in the grading?", "ind-5"),
+    # a Tianjin or Hebei plant on its way to the national list, with its province's own
+    # recognition named (Art. 9)
+    ("河北那个厂想冲国家级，是不是得先有河北省级绿色工厂的认定", "art-9"),
+    # a national title held since a year named (Art. 10)
+    ("我们去年就是国家级绿色园区了，市级还得另外申请吗", "art-10"),
+    # whether a unit counts as one the measures mean (Art. 2)
+    ("我们只在国家级供应链名单上，也算本办法所称的绿色制造单位吗", "art-2"),
+    # how a change is filed: Art. 14's route, in the application's words
+    ("厂区搬迁以后申请复核，是直接报市里还是先过区里", "art-14"),
+    # the district recommending an applicant (Art. 8), in Art. 6's words
+    ("我们在区级培育名单里，报市级的时候区经信要出推荐函吗", "art-8"),
+    # a park's operator, not a building's operation (运营)
+    ("我们是园区运营方，入驻企业创建绿色工厂要我们牵头吗", "art-7"),
+    ("Our Beijing head office has a plant in Tianjin. Can it use the Beijing grading?", "art-4"),
 ]
 
 
@@ -554,6 +568,23 @@ LEFT_OPEN = [
     ("超了能耗限额会被怎么罚", "罚款"),
     ("评上绿色工厂后，项目审批能走绿色通道吗", "绿色通道"),
     ("企业绿码去哪查询", "其他层级"),
+    # what a standard named by its code says, or which of two standards to use
+    ("GB 17167对计量器具的配备率是怎么规定的", "标准原文"),
+    ("碳足迹核算按ISO 14064还是GB/T 24044来做", "标准原文"),
+    ("What does GB/T 36132 say about how to count green materials?", "standard itself"),
+    # how exactly an indicator is computed
+    ("单位产值碳排放的产值按现价算还是不变价算", "计算口径"),
+    ("Should scope 3 emissions go into the carbon intensity figure?", "how exactly"),
+    # a word the text uses, left undefined
+    ("节水器具怎么认定，有没有目录", "定义"),
+    # a logo, the lists themselves, fees kept up every year
+    ("绿色工厂的标志能不能印在产品外箱上", "标识"),
+    ("市级绿色工厂名单上都有哪些企业，能发我看看吗", "名单"),
+    ("Do we pay an annual fee to keep the title?", "fees"),
+    ("做绿色诊断需不需要花钱", "收费"),
+    ("企业绿色贷款利率一般比普通贷款低多少", "金额"),
+    ("北京每年推荐几家去评国家级绿色工厂", "名额"),
+    ("How many factories are added to the city list every year?", "quota"),
 ]
 
 
@@ -595,6 +626,15 @@ REFUSED = [
     "能效领跑者示范企业怎么申报",
     "经营异常名录怎么移出",  # another list's way out
     "How can we get removed from the dishonest entities list?",
+    "工厂屋顶光伏项目要去哪备案",  # regimes of their own
+    "储能项目并网要走什么流程",
+    "How do we register CCER credits?",
+    "Can listed companies issue green bonds, and who approves them?",
+    "安全生产标准化二级怎么申请",  # a sibling label of its own
+    "在线监测设备要不要跟生态环境局联网",
+    "Do we have to file an energy audit every year under the energy conservation law?",
+    "被列入整改名单，整改完找谁销号",
+    "公司上了失信名单，怎么申请移出",
 ]
 
 
@@ -613,6 +653,8 @@ REFUSED_OR_LEFT_OPEN = [
     ("申报要交手续费吗", "收费"),
     ("园区评价的评分细则去哪找", "园区"),
     ("Which certification bodies can certify ISO 14001?", "recommend"),
+    ("政府采购打分的时候，绿色工厂能加几分", "只是提到"),  # Art. 20 names procurement
+    ("绿色建筑三星标识怎么申请", "只是提到"),
 ]
 
 
@@ -632,6 +674,10 @@ GIVEN = [
     "我们每年都发布ESG报告，这一项能得几分",  # a fact told, not a frequency asked
     "Our new workshop uses 90% LED lighting. How many points?",  # a hall, not a training
     "总部在上海，北京的工厂怎么申报绿色工厂",  # a place with Beijing between: about Beijing
+    "办法说的绿色制造单位具体指哪些",  # Art. 2 defines it
+    "申报流程是什么",  # all our words: nothing for the classifier's doubt to be about
+    "我们是国家级绿色工厂，工厂在外省，能自动进北京市级名单吗",  # a place told, not asked
+    "公司被列入经营异常名单了还没移出，影响申报吗",  # being on another list (Art. 11)
 ]
 
 
