@@ -25,6 +25,19 @@ _FROM_ITEM = 0.9
 _INHERITED = 0.5  # terms of an article that an item incorporates by reference
 _CITES_ARTICLE = re.compile(r"第[一二三四五六七八九十]+条")
 _WEAK_FACTOR = 0.7  # generic words (条件, 申报) count, but less than words of this regulation
+# Question words said two ways (扮演什么角色, 扮演啥角色): a term with one is found with the other.
+_SPOKEN = (("什么", "啥"), ("怎么", "咋"), ("哪里", "哪儿"))
+
+
+def _spoken_forms(term: str) -> list[str]:
+    """The term, and the term with its question words said the other way."""
+    if not term:
+        return []
+    forms = [term]
+    for written, spoken in _SPOKEN:
+        forms += [f.replace(written, spoken) for f in forms if written in f]
+        forms += [f.replace(spoken, written) for f in forms if spoken in f]
+    return list(dict.fromkeys(forms))
 
 
 @dataclass
@@ -144,10 +157,8 @@ class IndexBuilder:
     def _add_terms(doc: _Doc, entry: Article | Item | Indicator, weight: float) -> None:
         titles = [entry.title_zh] if isinstance(entry, Article | Item) else []
         for term in [*entry.keywords, *entry.synonyms, *titles]:
-            key = normalize(term)
-            if not key:
-                continue
-            doc.zh_terms[key] = max(doc.zh_terms.get(key, 0.0), weight)
+            for key in _spoken_forms(normalize(term)):
+                doc.zh_terms[key] = max(doc.zh_terms.get(key, 0.0), weight)
         en_titles = [entry.title_en] if isinstance(entry, Article | Item) else []
         for term in [*entry.keywords_en, *en_titles]:
             key = en_key(term)

@@ -251,6 +251,8 @@ BLIND_SETS = [
     "qa_blind_u.yaml",
     "qa_blind_v.yaml",
     "qa_blind_w.yaml",
+    "qa_blind_x.yaml",
+    "qa_blind_y.yaml",
 ]
 
 

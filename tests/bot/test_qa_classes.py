@@ -523,6 +523,12 @@ FIRST = [
     # a park's operator, not a building's operation (运营)
     ("我们是园区运营方，入驻企业创建绿色工厂要我们牵头吗", "art-7"),
     ("Our Beijing head office has a plant in Tianjin. Can it use the Beijing grading?", "art-4"),
+    ("我们只在国家级名单上，算不算本办法所称的“绿色制造单位”？", "art-2"),  # quoted
+    ("Would a serious accident last year keep us from getting listed?", "art-11"),
+    ("Could a fine from two years ago stop us from being listed?", "art-11"),  # not listed yet
+    ("Which ISO certificates earn points in the grading?", "ind-18"),
+    ("第三方评价机构在这里头扮演啥角色", "art-3"),  # 啥 for the lexicon's 什么
+    ("If the city revokes our title, do we lose the national title too?", "art-13"),
 ]
 
 
@@ -585,6 +591,10 @@ LEFT_OPEN = [
     ("企业绿色贷款利率一般比普通贷款低多少", "金额"),
     ("北京每年推荐几家去评国家级绿色工厂", "名额"),
     ("How many factories are added to the city list every year?", "quota"),
+    ("碳排放按什么核算方法算", "计算口径"),
+    ("园区增加值要哪个部门出证明", "表格"),
+    ("称号被撤了，拿到的补贴要退回吗", "退回"),
+    ("What is the minimum building density required for the food industry?", "this figure"),
 ]
 
 
@@ -635,6 +645,9 @@ REFUSED = [
     "Do we have to file an energy audit every year under the energy conservation law?",
     "被列入整改名单，整改完找谁销号",
     "公司上了失信名单，怎么申请移出",
+    "How does Hebei provincial green factory recognition work?",
+    "排污许可证到期怎么延续",
+    "屋顶光伏，备案去哪个部门",
 ]
 
 
@@ -655,6 +668,8 @@ REFUSED_OR_LEFT_OPEN = [
     ("Which certification bodies can certify ISO 14001?", "recommend"),
     ("政府采购打分的时候，绿色工厂能加几分", "只是提到"),  # Art. 20 names procurement
     ("绿色建筑三星标识怎么申请", "只是提到"),
+    ("节水型企业是哪个局评的", "只是提到"),
+    ("What indicators does the national scheme use to evaluate green supply chains?", "supply"),
 ]
 
 
