@@ -194,17 +194,17 @@ class Matcher(IndexBuilder):
                         continue
                     for i in range(size):
                         term = self.zh_typos.get(f"{piece[:i]}?{piece[i + 1 :]}")
-                        if term is not None and term not in found and self._slip(piece, i):
+                        if term is not None and term not in found and self._slip(chars, at + i):
                             found[term] = Match(NEAR, start, end)
                             spans.append((start, end))
                             break
 
-    def _slip(self, piece: str, at: int) -> bool:
-        """The character at ``at`` reads as typed wrong: with a neighbour it makes a pair the
-        text never uses (共应 in 绿色共应链). 园区里的企业 is not 区里的工业 mistyped: 的企
-        and 企业 are both the text's own."""
-        pairs = [piece[max(at - 1, 0) : at + 1], piece[at : at + 2]]
-        return any(len(pair) == 2 and pair not in self.gram_idf for pair in pairs)
+    def _slip(self, run: str, at: int) -> bool:
+        """The character at ``at`` of a run of Chinese reads as typed wrong: with either
+        neighbour it makes a pair the text never uses (色共 and 共应 in 绿色共应链). 园区里的
+        企业 is not 区里的工业 mistyped, nor 北京制造业 非制造业: 企业 and 北京 are the text's."""
+        pairs = [run[max(at - 1, 0) : at + 1], run[at : at + 2]]
+        return all(pair not in self.gram_idf for pair in pairs if len(pair) == 2)
 
     def _text_df(self, part: str) -> int:
         if part not in self._df_cache:

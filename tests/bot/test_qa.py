@@ -253,6 +253,8 @@ BLIND_SETS = [
     "qa_blind_w.yaml",
     "qa_blind_x.yaml",
     "qa_blind_y.yaml",
+    "qa_blind_z.yaml",
+    "qa_blind_zz.yaml",
 ]
 
 

@@ -529,6 +529,12 @@ FIRST = [
     ("Which ISO certificates earn points in the grading?", "ind-18"),
     ("第三方评价机构在这里头扮演啥角色", "art-3"),  # 啥 for the lexicon's 什么
     ("If the city revokes our title, do we lose the national title too?", "art-13"),
+    ("打分的指标将来会调整吗，由谁来调", "art-5"),
+    ("评上以后还有人管我们吗", "art-12"),
+    ("酒店能申报绿色工厂吗", "art-7"),  # not a manufacturer
+    ("Is the carbon indicator counted per unit of output value?", "ind-11"),  # not VOCs only
+    ("Our status was withdrawn after we moved site. Can we apply again straight away?", "art-15"),
+    ("When national rules say otherwise, which prevails?", "art-21"),
 ]
 
 
@@ -595,6 +601,10 @@ LEFT_OPEN = [
     ("园区增加值要哪个部门出证明", "表格"),
     ("称号被撤了，拿到的补贴要退回吗", "退回"),
     ("What is the minimum building density required for the food industry?", "this figure"),
+    ("链主企业的营收至少要多少个亿才够格", "规模"),
+    ("评价报告出来以后多久有效", "有效期"),
+    ("How much do third-party assessors charge?", "fees"),
+    ("复核的费用谁出", "收费"),
 ]
 
 
@@ -670,6 +680,11 @@ REFUSED_OR_LEFT_OPEN = [
     ("绿色建筑三星标识怎么申请", "只是提到"),
     ("节水型企业是哪个局评的", "只是提到"),
     ("What indicators does the national scheme use to evaluate green supply chains?", "supply"),
+    ("绿色建筑二星要满足哪些条款", "只是提到"),
+    ("How do we get the green product certification mark?", "only mention"),
+    ("What does the smart manufacturing maturity model require at level 3?", "only mention"),
+    ("Does Guangdong have its own grading levels for green factories?", "other"),
+    ("What are the NOx emission limits for gas boilers?", "standard itself"),
 ]
 
 

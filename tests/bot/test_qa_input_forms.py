@@ -58,10 +58,11 @@ def test_a_function_word_alike_in_sound_is_no_term(question: str) -> None:
 
 
 def test_a_real_word_is_no_typo_of_a_term() -> None:
-    """区里的工业 (a term) is one character from 区里的企业, but 的企 and 企业 are the text's
-    own pairs: a word, not a slip. 绿色供应连 makes a pair the text never uses."""
+    """区里的工业 (a term) is one character from 区里的企业, but 企业 is a pair of the text's
+    own: a word, not a slip. 绿色供应连 makes pairs the text never uses, on both sides."""
     index = default_index()
     assert not index._slip("区里的企业", 3)
+    assert not index._slip("北京制造业", 1)  # 北京, though 京制 is no pair of the text
     assert index._slip("绿色供应连管理", 4)
     hits = index.ask("园区里的企业创建绿色工厂，要园区来组织吗").hits
     assert hits[0].ref == "art-7", hits[:3]
