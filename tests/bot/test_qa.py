@@ -255,6 +255,9 @@ BLIND_SETS = [
     "qa_blind_y.yaml",
     "qa_blind_z.yaml",
     "qa_blind_zz.yaml",
+    "qa_blind_aa.yaml",
+    "qa_blind_ab.yaml",
+    "qa_blind_ac.yaml",
 ]
 
 

@@ -535,6 +535,11 @@ FIRST = [
     ("Is the carbon indicator counted per unit of output value?", "ind-11"),  # not VOCs only
     ("Our status was withdrawn after we moved site. Can we apply again straight away?", "art-15"),
     ("When national rules say otherwise, which prevails?", "art-21"),
+    ("What exactly is the job of third-party evaluators here?", "art-3"),
+    ("我们评了三级，这在行业里大概算什么水平", "art-4"),
+    ("作为在册的绿色工厂，被列入严重失信名单会被撤吗", "art-13"),
+    ("已经入围了，现在公司业务方向大调整，要办什么手续", "art-14"),
+    ("Does 'green manufacturing unit' include supply-chain enterprises?", "art-2"),
 ]
 
 
@@ -605,6 +610,14 @@ LEFT_OPEN = [
     ("评价报告出来以后多久有效", "有效期"),
     ("How much do third-party assessors charge?", "fees"),
     ("复核的费用谁出", "收费"),
+    ("What fee do assessors usually ask for?", "fees"),
+    ("评价报告出了以后多长时间内有效", "有效期"),
+    ("申报是在哪个系统上填", "系统"),
+    ("今年的征集通知出了没", "日期"),
+    ("领军企业有没有奖金", "金额"),
+    ("Is there any prize money for listed units?", "how much money"),
+    ("余热回收率怎么算，有没有国家标准", "哪项标准"),
+    ("市里评价用的是哪家第三方，我们能指定吗", "不推荐"),
 ]
 
 
@@ -658,6 +671,8 @@ REFUSED = [
     "How does Hebei provincial green factory recognition work?",
     "排污许可证到期怎么延续",
     "屋顶光伏，备案去哪个部门",
+    "How does Tianjin certify its provincial green factories?",
+    "节能监察的整改名单在哪查",
 ]
 
 
@@ -685,6 +700,9 @@ REFUSED_OR_LEFT_OPEN = [
     ("What does the smart manufacturing maturity model require at level 3?", "only mention"),
     ("Does Guangdong have its own grading levels for green factories?", "other"),
     ("What are the NOx emission limits for gas boilers?", "standard itself"),
+    ("碳标签怎么申请", "只是提到"),
+    ("Which portal do we use to file the application?", "portal"),
+    ("供应链管理企业评价里绿色采购占多少分", "供应链"),
 ]
 
 
@@ -705,6 +723,7 @@ GIVEN = [
     "Our new workshop uses 90% LED lighting. How many points?",  # a hall, not a training
     "总部在上海，北京的工厂怎么申报绿色工厂",  # a place with Beijing between: about Beijing
     "办法说的绿色制造单位具体指哪些",  # Art. 2 defines it
+    "工厂容积率达到多少能拿满分",  # indicator 1 gives it: twice the requirement
     "申报流程是什么",  # all our words: nothing for the classifier's doubt to be about
     "我们是国家级绿色工厂，工厂在外省，能自动进北京市级名单吗",  # a place told, not asked
     "公司被列入经营异常名单了还没移出，影响申报吗",  # being on another list (Art. 11)
