@@ -123,7 +123,7 @@ class MixedWords:
         return _HAN_SPACE.sub("", read) if read != text else read
 
 
-_HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,9 @@ class Features:
         )
 
     def rewrite(self, text: str) -> str:
-        """The question with its colloquial forms in the text's words (see scope.yaml)."""
+        """The question with its colloquial forms in the text's words (see scope.yaml), and
+        Chinese typed word by word (要找 哪家 机构 做) read as one run."""
+        text = _HAN_SPACE.sub("", text)
         for pattern, words in self.rewrites:  # first: one reads "level 2" before "level" alone
             text = pattern.sub(words, text)
         return self.mixed.read(text) if self.mixed is not None else text

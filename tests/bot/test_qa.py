@@ -258,6 +258,8 @@ BLIND_SETS = [
     "qa_blind_aa.yaml",
     "qa_blind_ab.yaml",
     "qa_blind_ac.yaml",
+    "qa_blind_ad.yaml",
+    "qa_blind_ae.yaml",
 ]
 
 

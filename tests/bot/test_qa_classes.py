@@ -540,6 +540,9 @@ FIRST = [
     ("作为在册的绿色工厂，被列入严重失信名单会被撤吗", "art-13"),
     ("已经入围了，现在公司业务方向大调整，要办什么手续", "art-14"),
     ("Does 'green manufacturing unit' include supply-chain enterprises?", "art-2"),
+    ("We're on the national list. Are we a green manufacturing unit here?", "art-2"),
+    ("Does a B-level performance rating in pollution alerts count in the grading?", "ind-21"),
+    ("绿色 工厂 复核 不合格 会 怎样", "art-13"),  # Chinese typed word by word
 ]
 
 
@@ -618,6 +621,9 @@ LEFT_OPEN = [
     ("Is there any prize money for listed units?", "how much money"),
     ("余热回收率怎么算，有没有国家标准", "哪项标准"),
     ("市里评价用的是哪家第三方，我们能指定吗", "不推荐"),
+    ("危废仓库的防渗要达到什么标准", "哪项具体标准"),
+    ("一般固废堆场要满足什么标准", "哪项具体标准"),  # the entry's GB/T 36132 is a method
+    ("What efficiency does GB 18613-2020 set for a 15 kW motor?", "standard itself"),
 ]
 
 
@@ -673,6 +679,7 @@ REFUSED = [
     "屋顶光伏，备案去哪个部门",
     "How does Tianjin certify its provincial green factories?",
     "节能监察的整改名单在哪查",
+    "称号被撤销会影响排污许可证吗",
 ]
 
 
@@ -702,6 +709,9 @@ REFUSED_OR_LEFT_OPEN = [
     ("What are the NOx emission limits for gas boilers?", "standard itself"),
     ("碳标签怎么申请", "只是提到"),
     ("Which portal do we use to file the application?", "portal"),
+    ("厂房想评绿色建筑运营标识，找哪个部门", "只是提到"),
+    ("做碳足迹核查 要找 哪家 机构", "不推荐"),  # typed word by word
+    ("链主企业申报时评审专家都是什么人", "专家"),
     ("供应链管理企业评价里绿色采购占多少分", "供应链"),
 ]
 
@@ -724,6 +734,7 @@ GIVEN = [
     "总部在上海，北京的工厂怎么申报绿色工厂",  # a place with Beijing between: about Beijing
     "办法说的绿色制造单位具体指哪些",  # Art. 2 defines it
     "工厂容积率达到多少能拿满分",  # indicator 1 gives it: twice the requirement
+    "我们分级四级，绿码是A级，够评领军企业的条件吗",  # the code's grade is Art. 10's condition
     "申报流程是什么",  # all our words: nothing for the classifier's doubt to be about
     "我们是国家级绿色工厂，工厂在外省，能自动进北京市级名单吗",  # a place told, not asked
     "公司被列入经营异常名单了还没移出，影响申报吗",  # being on another list (Art. 11)
