@@ -260,6 +260,8 @@ BLIND_SETS = [
     "qa_blind_ac.yaml",
     "qa_blind_ad.yaml",
     "qa_blind_ae.yaml",
+    "qa_blind_af.yaml",
+    "qa_blind_ag.yaml",
 ]
 
 

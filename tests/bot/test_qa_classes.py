@@ -543,6 +543,9 @@ FIRST = [
     ("We're on the national list. Are we a green manufacturing unit here?", "art-2"),
     ("Does a B-level performance rating in pollution alerts count in the grading?", "ind-21"),
     ("绿色 工厂 复核 不合格 会 怎样", "art-13"),  # Chinese typed word by word
+    ("三级工厂市里希望我们往哪方面努力", "art-4"),  # what a grade asks of a factory
+    ("We were shut down for 13 months last year. Can we still apply?", "art-11"),
+    ("When can a listed park lose its title?", "art-13"),
 ]
 
 
@@ -623,6 +626,7 @@ LEFT_OPEN = [
     ("市里评价用的是哪家第三方，我们能指定吗", "不推荐"),
     ("危废仓库的防渗要达到什么标准", "哪项具体标准"),
     ("一般固废堆场要满足什么标准", "哪项具体标准"),  # the entry's GB/T 36132 is a method
+    ("Is there a plaque for listed factories, and how do we get it?", "plaques"),
     ("What efficiency does GB 18613-2020 set for a 15 kW motor?", "standard itself"),
 ]
 
@@ -680,6 +684,8 @@ REFUSED = [
     "How does Tianjin certify its provincial green factories?",
     "节能监察的整改名单在哪查",
     "称号被撤销会影响排污许可证吗",
+    "厂里的光伏项目在北京怎么备案",
+    "Do we need EIA approval before building a new warehouse?",
 ]
 
 
@@ -712,6 +718,8 @@ REFUSED_OR_LEFT_OPEN = [
     ("厂房想评绿色建筑运营标识，找哪个部门", "只是提到"),
     ("做碳足迹核查 要找 哪家 机构", "不推荐"),  # typed word by word
     ("链主企业申报时评审专家都是什么人", "专家"),
+    ("绿色设计产品怎么申报", "只是提到"),
+    ("园区增加值的数据要去统计局开证明吗", "表格"),  # refused is honest too
     ("供应链管理企业评价里绿色采购占多少分", "供应链"),
 ]
 
