@@ -262,6 +262,8 @@ BLIND_SETS = [
     "qa_blind_ae.yaml",
     "qa_blind_af.yaml",
     "qa_blind_ag.yaml",
+    "qa_blind_ah.yaml",
+    "qa_blind_ai.yaml",
 ]
 
 

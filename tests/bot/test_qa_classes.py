@@ -546,6 +546,10 @@ FIRST = [
     ("三级工厂市里希望我们往哪方面努力", "art-4"),  # what a grade asks of a factory
     ("We were shut down for 13 months last year. Can we still apply?", "art-11"),
     ("When can a listed park lose its title?", "art-13"),
+    ("打分指标明年要是改了，谁说了算", "art-5"),
+    ("只评到一级，我们的称号会不会被摘", "art-16"),  # a title held, graded low
+    ("Does the term 'green manufacturing unit' also cover parks?", "art-2"),
+    ("A fire two years ago: could that hurt our application?", "art-11"),
 ]
 
 
@@ -627,6 +631,11 @@ LEFT_OPEN = [
     ("危废仓库的防渗要达到什么标准", "哪项具体标准"),
     ("一般固废堆场要满足什么标准", "哪项具体标准"),  # the entry's GB/T 36132 is a method
     ("Is there a plaque for listed factories, and how do we get it?", "plaques"),
+    ("这个办法哪一年失效", "废止日期"),
+    ("When do these measures expire?", "expiry"),
+    ("去年一共有多少家企业入围市级名单", "名额"),
+    ("申报需不需要另外提供审计报告", "表格"),
+    ("What is the industry-leading VOC intensity for printing plants?", "this figure"),
     ("What efficiency does GB 18613-2020 set for a 15 kW motor?", "standard itself"),
 ]
 
@@ -686,6 +695,8 @@ REFUSED = [
     "称号被撤销会影响排污许可证吗",
     "厂里的光伏项目在北京怎么备案",
     "Do we need EIA approval before building a new warehouse?",
+    "环境管理体系认证审核前要准备哪些体系文件",  # a certification's own audit
+    "Will manufacturers have to pay a carbon tax?",
 ]
 
 
@@ -720,6 +731,7 @@ REFUSED_OR_LEFT_OPEN = [
     ("链主企业申报时评审专家都是什么人", "专家"),
     ("绿色设计产品怎么申报", "只是提到"),
     ("园区增加值的数据要去统计局开证明吗", "表格"),  # refused is honest too
+    ("绿色数据中心的PUE要达到多少", "只是提到"),
     ("供应链管理企业评价里绿色采购占多少分", "供应链"),
 ]
 
