@@ -363,6 +363,16 @@ def _near(name: str, asks: str, beijing_apart: bool = False, unless: str | None 
     )
 
 
+def _own_ours(spec: dict[str, Any], shared: str) -> re.Pattern[str] | None:
+    """What makes a question about this scheme ours, where the scheme says so itself: in
+    place of the shared words (``ours``), or besides them (``also_ours``)."""
+    if "ours" in spec:
+        return re.compile(spec["ours"])
+    if "also_ours" in spec:
+        return re.compile(f"{shared}|{spec['also_ours']}")
+    return None
+
+
 @dataclass(frozen=True)
 class OtherSchemes:
     """A scheme, a place or a procedure other than the measures' own, asked about on its own
@@ -380,7 +390,7 @@ class OtherSchemes:
             (
                 _near(spec["name"], spec.get("asks", asks) + _also(spec.get("also_asks"))),
                 str(spec["note"]),
-                re.compile(spec["ours"]) if "ours" in spec else None,
+                _own_ours(spec, data["ours"]),
             )
             for spec in data["touched"].values()
         )
