@@ -234,6 +234,11 @@ class Features:
         """A scheme an article names, asked about on its own terms."""
         return self.schemes is not None and self.schemes.touched_note(text) is not None
 
+    def asks_national_route(self, text: str) -> bool:
+        """A plant in Tianjin or Hebei on its way to the national list (Art. 9)."""
+        route = self.schemes.national_route if self.schemes is not None else None
+        return route is not None and route.search(text) is not None
+
     def asks_untouched_scheme(self, text: str) -> bool:
         """Another place's rules or a scheme the text only names (tax relief), asked about
         on its own terms."""
@@ -357,9 +362,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _near(name: str, asks: str, beijing_apart: bool = False, unless: str | None = None) -> Near:
-    # the shared asks are compiled once for every scheme that uses them
+    # the shared asks (and a shared unless) are compiled once for every scheme that uses them
     return Near(
-        _compiled(name), _compiled(asks), beijing_apart, re.compile(unless) if unless else None
+        _compiled(name), _compiled(asks), beijing_apart, _compiled(unless) if unless else None
     )
 
 
@@ -382,6 +387,7 @@ class OtherSchemes:
     touched: tuple[tuple[Near, str, re.Pattern[str] | None], ...]  # pattern, note, own ours
     untouched_patterns: tuple[Near, ...]
     ours: re.Pattern[str]
+    national_route: re.Pattern[str] | None = None  # a neighbour's plant bound for the national list
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> OtherSchemes:
@@ -403,7 +409,10 @@ class OtherSchemes:
             )
             for spec in data["untouched"].values()
         )
-        return cls(touched, untouched, re.compile(data["ours"]))
+        route = data.get("national_route")
+        return cls(
+            touched, untouched, re.compile(data["ours"]), _compiled(route) if route else None
+        )
 
     def touched_note(self, text: str) -> str | None:
         """The detail kind whose note opens the answer, for a scheme an article names. A

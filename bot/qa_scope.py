@@ -37,9 +37,6 @@ _NEIGHBOUR_RULES = re.compile(
     r"(?:几月|什么时候|何时|怎么申报|流程|程序|条件|标准))"
 )
 _OURS = re.compile(r"北京|本市|京津冀|本办法|在京|总部")  # …unless the question also names ours
-# A Tianjin or Hebei plant on its way to the national list: Art. 9 speaks of it, and of the
-# province's own recognition it needs first.
-_NATIONAL_ROUTE = re.compile(r"(?:报|申报|冲|推荐|申请|评)\w{0,3}国家级|以总部名义|\bnational\b")
 # The classifier (bot.qa_learned) is overconfident, as naive Bayes is: it counts for the scope
 # only when it is all but sure, and only to turn a refusal into candidates.
 _LEARNED_SURE = 0.99
@@ -81,7 +78,8 @@ class ScopeChecks(Matcher):
             ours = self._names_core(text) or self._learned_ours(text)
             return "maybe" if ours else "out"
         matched = [*zh_found, *en_found]
-        neighbour = _NEIGHBOUR_RULES.search(text) and not _NATIONAL_ROUTE.search(text)
+        # a Tianjin or Hebei plant on its way to the national list is Art. 9's
+        neighbour = _NEIGHBOUR_RULES.search(text) and not self.features.asks_national_route(text)
         other_rules = _OTHER_RULES.search(text) or neighbour
         if other_rules and not _OURS.search(text):
             return "out"  # another jurisdiction's own rules (上海市绿色工厂评价办法)
