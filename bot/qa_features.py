@@ -39,16 +39,19 @@ class Cues:
 
 
 def _cue_pattern(cues: list[str]) -> Cues:
-    literals, parts = [], []
+    literals, words, parts = [], [], []
     for cue in cues:
         if cue.startswith("~"):
             parts.append(cue[1:])
         elif cue.isascii():
-            # not \b: a Chinese character is a word character too, and 有template可以 holds
-            # the word "template"
-            parts.append(rf"(?<![a-z0-9]){re.escape(normalize(cue))}(?![a-z0-9])")
+            words.append(re.escape(normalize(cue)))
         else:
             literals.append(normalize(cue))
+    if words:
+        # Not \b: a Chinese character is a word character too, and 有template可以 holds the
+        # word "template". One pair of guards for all the words: each fresh process compiles
+        # what it loads, and a pair per word cost it as much again.
+        parts.append(rf"(?<![a-z0-9])(?:{'|'.join(words)})(?![a-z0-9])")
     return Cues(tuple(literals), re.compile("|".join(parts)) if parts else None)
 
 
@@ -80,11 +83,6 @@ class Threshold:
     quantity: str
     limit: float
     texts: dict[str, str]  # zh_under, zh_over, en_under, en_over
-
-
-def _also(pattern: str | None) -> str:
-    """An entry's asks besides the shared ones, as an alternative to append."""
-    return f"|{pattern}" if pattern else ""
 
 
 @dataclass(frozen=True)
@@ -327,7 +325,7 @@ class Near:
     a fresh ``greenbot ask`` 50 ms)."""
 
     name: re.Pattern[str]
-    asks: re.Pattern[str]
+    asks: tuple[re.Pattern[str], ...]  # the shared asks, compiled once, and an entry's own
     beijing_apart: bool = False  # for places: Beijing between the two sets them apart
     unless: re.Pattern[str] | None = None  # anywhere in the question, makes it ours after all
 
@@ -338,7 +336,8 @@ class Near:
             names = [m.span() for m in self.name.finditer(sentence)]
             if not names:
                 continue
-            for ask_start, ask_end in (m.span() for m in self.asks.finditer(sentence)):
+            asked = (m.span() for asks in self.asks for m in asks.finditer(sentence))
+            for ask_start, ask_end in asked:
                 for name_start, name_end in names:
                     if name_end <= ask_start:
                         gap = sentence[name_end:ask_start]
@@ -361,10 +360,22 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _near(name: str, asks: str, beijing_apart: bool = False, unless: str | None = None) -> Near:
-    # the shared asks (and a shared unless) are compiled once for every scheme that uses them
+def _near(
+    name: str,
+    asks: str,
+    also_asks: str | None = None,
+    beijing_apart: bool = False,
+    unless: str | None = None,
+) -> Near:
+    # The shared asks (and a shared unless) are compiled once for every scheme that uses them,
+    # and an entry's own asks apart: one pattern of both, per entry, cost a fresh process a
+    # compile of the shared asks each time.
+    own = (_compiled(also_asks),) if also_asks else ()
     return Near(
-        _compiled(name), _compiled(asks), beijing_apart, _compiled(unless) if unless else None
+        _compiled(name),
+        (_compiled(asks), *own),
+        beijing_apart,
+        _compiled(unless) if unless else None,
     )
 
 
@@ -394,7 +405,7 @@ class OtherSchemes:
         asks = data["asks"]
         touched = tuple(
             (
-                _near(spec["name"], spec.get("asks", asks) + _also(spec.get("also_asks"))),
+                _near(spec["name"], spec.get("asks", asks), spec.get("also_asks")),
                 str(spec["note"]),
                 _own_ours(spec, data["ours"]),
             )
@@ -403,7 +414,8 @@ class OtherSchemes:
         untouched = tuple(
             _near(
                 spec["name"],
-                spec.get("asks", asks) + _also(spec.get("also_asks")),
+                spec.get("asks", asks),
+                spec.get("also_asks"),
                 bool(spec.get("beijing_apart")),
                 spec.get("unless"),
             )
