@@ -15,7 +15,7 @@ from bot.identity import ChatId
 from bot.reminders.errors import NoRoute
 from bot.render import LANGS, label
 from bot.transports.outbox import DEFAULT_POLICY, Outbox, RetryPolicy, Sleep, TelegramPort
-from bot.transports.turns import TurnRunner, shutdown_processes, warm_processes
+from bot.transports.turns import TurnRunner, never_draws, shutdown_processes, warm_processes
 
 log = logging.getLogger(__name__)
 Job = Callable[[TelegramPort], Coroutine[Any, Any, Any]]  # a background job, given the port
@@ -77,7 +77,7 @@ class BotCore:
             self.engine.chats.set_blocked(chat_id, True)
             self.engine.services.reminders.deactivate_chat(chat_id, time.time())
 
-        await self.turns.run(chat_id, record, light=lambda: True)
+        await self.turns.run(chat_id, record, light=never_draws)
 
     def _seen(self, chat_id: ChatId, flagged: bool) -> None:
         """In the turn of a message from ``chat_id`` (``flagged``: it was known to have

@@ -128,6 +128,12 @@ def _run_heavy(call: Callable[[], Any]) -> Any:
         lock.acquire()
 
 
+def never_draws() -> bool:
+    """The ``light`` test of :meth:`TurnRunner.run` for work that draws nothing (bookkeeping,
+    a calendar feed): answered on the event loop whenever the engine is free."""
+    return True
+
+
 def in_turn() -> bool:
     """Whether the calling thread runs a turn of a :class:`TurnRunner` (and so may use the
     engine's connection)."""

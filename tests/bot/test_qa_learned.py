@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.qa import default_index, index_sources
+from bot.qa import QAIndex, default_index, index_sources
 from bot.qa_learned import OUT, NaiveBayes, features, question_files
 
 
@@ -89,29 +89,19 @@ def test_the_classifier_does_not_overrule_a_clear_lexicon_answer(
 ) -> None:
     """Naive Bayes is far too sure of itself: untempered, a question it was not trained on
     (COD, the water indicator) went to the air indicator against the lexicon's clear answer."""
-    import bot.qa_index
-    from bot.knowledge import default
-    from bot.qa import QAIndex
-
-    kept = tuple(p for p in question_files() if p.stem != "qa_holdout")
-    monkeypatch.setattr(bot.qa_index, "question_files", lambda: kept)
-    index = QAIndex(default())
+    index = _index_without(monkeypatch, "qa_holdout")
     assert index.ask("COD排放强度按什么算").hits[0].ref == "ind-7"
 
 
 def test_the_doubt_threshold_holds_on_a_set_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trained without one set, the classifier's doubt (bot.qa._OUT_LIKELY) reaches none of
     that set's in-scope questions, and more of its out-of-scope ones than the 0.5 it replaced."""
-    import bot.qa_index
-    from bot.knowledge import default
-    from bot.qa import _OUT_LIKELY, QAIndex
+    from bot.qa import _OUT_LIKELY
+    from bot.qa_learned import QUESTIONS_DIR
     from bot.yamlfast import read_yaml
 
-    left_out = next(p for p in question_files() if p.stem == "qa_blind_v")
-    kept = tuple(p for p in question_files() if p != left_out)
-    monkeypatch.setattr(bot.qa_index, "question_files", lambda: kept)
-    index = QAIndex(default())
-    cases = read_yaml(left_out.read_text(encoding="utf-8"))
+    index = _index_without(monkeypatch, "qa_blind_v")
+    cases = read_yaml((QUESTIONS_DIR / "qa_blind_v.yaml").read_text(encoding="utf-8"))
     doubt = {c["q"]: index.learned.posterior(c["q"]).get(OUT, 0.0) for c in cases}
     inside = [c["q"] for c in cases if c["expect"]]
     outside = [c["q"] for c in cases if not c["expect"]]
@@ -119,3 +109,13 @@ def test_the_doubt_threshold_holds_on_a_set_left_out(monkeypatch: pytest.MonkeyP
     caught = sum(doubt[q] >= _OUT_LIKELY for q in outside)
     assert caught > sum(doubt[q] >= 0.5 for q in outside)
     assert caught >= 0.5 * len(outside)
+
+
+def _index_without(monkeypatch: pytest.MonkeyPatch, stem: str) -> QAIndex:
+    """An index whose classifier never saw the question set ``stem``."""
+    import bot.qa_index
+    from bot.knowledge import default
+
+    kept = tuple(p for p in question_files() if p.stem != stem)
+    monkeypatch.setattr(bot.qa_index, "question_files", lambda: kept)
+    return QAIndex(default())

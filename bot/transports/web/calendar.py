@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.web_log import AccessLogger
 
 from bot.reminders.feeds import CalendarFeeds
-from bot.transports.turns import TurnRunner
+from bot.transports.turns import TurnRunner, never_draws
 
 if TYPE_CHECKING:
     from bot.engine import Services
@@ -38,10 +38,6 @@ class RedactingAccessLogger(AccessLogger):
         super().log(request, response, time)
 
 
-def _always() -> bool:
-    return True
-
-
 def add_calendar_routes(app: web.Application, services: Services, runner: TurnRunner) -> None:
     """Serve the subscriptions of the services' reminder store, read in turns of ``runner``
     (the store is on the engine's connection, which the event loop never uses)."""
@@ -49,7 +45,7 @@ def add_calendar_routes(app: web.Application, services: Services, runner: TurnRu
 
     async def feed(request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
-        data = await runner.run(CALENDAR_KEY, lambda: feeds.calendar(token), light=_always)
+        data = await runner.run(CALENDAR_KEY, lambda: feeds.calendar(token), light=never_draws)
         if data is None:
             raise web.HTTPNotFound(text="not found")
         return web.Response(

@@ -18,7 +18,7 @@ from bot.engine import Engine
 from bot.identity import ChatId
 from bot.reminders.feeds import CalendarFeeds
 from bot.reminders.mail import EmailTargets
-from bot.transports.turns import TurnRunner
+from bot.transports.turns import TurnRunner, never_draws
 from bot.transports.web.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,6 @@ def still_reached(engine: Engine, chat_id: ChatId) -> bool:
         return True
     feeds = CalendarFeeds(store)
     return any(feeds.token(chat_id, unit.id) for unit in store.list_units(chat_id))
-
-
-def _always() -> bool:
-    return True
 
 
 async def prune_sessions(
@@ -59,7 +55,7 @@ async def prune_sessions(
             engine.forget(chat_id)
             return True
 
-        if await runner.run(chat_id, forget_if_unreached, light=_always):
+        if await runner.run(chat_id, forget_if_unreached, light=never_draws):
             gone += 1
             if forgotten is not None:
                 forgotten.discard(chat_id)

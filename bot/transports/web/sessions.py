@@ -17,7 +17,7 @@ import secrets
 import sqlite3
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.identity import ChatId, as_chat_id, new_web
 
@@ -96,9 +96,10 @@ class SessionStore:
         if lang == session.lang:
             return session
         self.conn.execute("update web_sessions set lang = ? where key = ?", (lang, session.key))
+        changed = replace(session, lang=lang)
         if session.key in self._known:
-            self._known[session.key] = Session(session.key, session.chat_id, session.csrf, lang)
-        return Session(session.key, session.chat_id, session.csrf, lang)
+            self._known[session.key] = changed
+        return changed
 
     def delete(self, session: Session) -> None:
         self.conn.execute("delete from web_sessions where key = ?", (session.key,))
